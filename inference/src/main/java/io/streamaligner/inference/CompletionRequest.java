@@ -1,0 +1,46 @@
+package io.streamaligner.inference;
+
+import java.util.Objects;
+
+/**
+ * One prompt to complete.
+ *
+ * @param id           caller's id, echoed in the {@link Completion} and the deltas
+ * @param prompt       the fully rendered prompt text (chat template applied, see
+ *                     {@link io.streamaligner.inference.template.ChatTemplate})
+ * @param sampling     how to pick tokens; {@link SamplingParams#GREEDY} for argmax
+ * @param maxNewTokens generation stops after this many new tokens
+ * @param stop         caller's stop rule over the decoded text
+ * @param minNewTokens end-of-sequence and end-of-answer tokens are never chosen before this many new tokens
+ *                     (0: no minimum); benchmarks use it to generate a fixed length
+ */
+public record CompletionRequest(String id, String prompt, SamplingParams sampling, int maxNewTokens, StopCondition stop,
+                                int minNewTokens) {
+
+    public CompletionRequest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(stop, "stop");
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
+        }
+        if (minNewTokens < 0 || minNewTokens > maxNewTokens) {
+            throw new IllegalArgumentException("minNewTokens must be in [0, maxNewTokens], got " + minNewTokens);
+        }
+    }
+
+    /** A request without a minimum length. */
+    public CompletionRequest(String id, String prompt, SamplingParams sampling, int maxNewTokens, StopCondition stop) {
+        this(id, prompt, sampling, maxNewTokens, stop, 0);
+    }
+
+    public static CompletionRequest greedy(String id, String prompt, int maxNewTokens) {
+        return new CompletionRequest(id, prompt, SamplingParams.GREEDY, maxNewTokens, StopCondition.NEVER);
+    }
+
+    /** This request, generating at least {@code tokens} before an end token may be chosen. */
+    public CompletionRequest withMinNewTokens(int tokens) {
+        return new CompletionRequest(id, prompt, sampling, maxNewTokens, stop, tokens);
+    }
+}

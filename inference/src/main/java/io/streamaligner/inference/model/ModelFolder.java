@@ -1,0 +1,125 @@
+package io.streamaligner.inference.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamaligner.inference.ModelFolderException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A decoder exported in optimum's ONNX layout, plus this project's optional settings file:
+ * <pre>
+ * model.onnx              (external weight files beside it are found by ONNX Runtime)
+ * tokenizer.json          HuggingFace tokenizers
+ * config.json             architecture: layers, heads, kv heads, head dim, eos/bos/pad ids
+ * generation_config.json  optional: recommended sampling (HuggingFace defaults without it)
+ * tokenizer_config.json   optional: read for add_bos_token only
+ * stream_aligner.json     optional: {"chat_template": "toy", "end_of_answer_token": "&lt;|end_of_answer|&gt;"}
+ * </pre>
+ *
+ * @param directory          the folder
+ * @param config             {@code config.json}
+ * @param generationDefaults {@code generation_config.json}, or HuggingFace's defaults
+ * @param chatTemplateName   the chat template the model was trained with, if the folder names one
+ * @param endOfAnswerToken   an aligner's end-of-answer token, if it has one
+ * @param addBosToken        whether prompts must start with the BOS token (Gemma's and Llama-2's tokenizers
+ *                           add it themselves; this engine encodes with added specials off, so it adds it)
+ */
+public record ModelFolder(Path directory, ModelConfig config, GenerationDefaults generationDefaults,
+                          Optional<String> chatTemplateName, Optional<String> endOfAnswerToken,
+                          boolean addBosToken) {
+
+    public static final String MODEL_FILE = "model.onnx";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    public static final String CONFIG_FILE = "config.json";
+    public static final String GENERATION_CONFIG_FILE = "generation_config.json";
+    public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+    public static final String SETTINGS_FILE = "stream_aligner.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelFolder {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(generationDefaults, "generationDefaults");
+        Objects.requireNonNull(chatTemplateName, "chatTemplateName");
+        Objects.requireNonNull(endOfAnswerToken, "endOfAnswerToken");
+    }
+
+    /**
+     * Reads the folder's JSON files (the model itself is loaded by the engine).
+     *
+     * @throws ModelFolderException naming every required file that is missing, or the file that is malformed
+     */
+    public static ModelFolder open(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        if (!Files.isDirectory(directory)) {
+            throw new ModelFolderException("model folder " + directory + " does not exist or is not a directory");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String required : List.of(MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)) {
+            if (!Files.isRegularFile(directory.resolve(required))) {
+                missing.add(required);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ModelFolderException("model folder " + directory + " lacks " + String.join(", ", missing)
+                    + " (expected optimum's ONNX layout: model.onnx, tokenizer.json, config.json)");
+        }
+        ModelConfig config = ModelConfig.fromJson(read(directory, CONFIG_FILE));
+        GenerationDefaults generation = readOptional(directory, GENERATION_CONFIG_FILE)
+                .map(GenerationDefaults::fromJson).orElse(GenerationDefaults.HUGGINGFACE);
+        Optional<JsonNode> settings = readOptional(directory, SETTINGS_FILE);
+        boolean addBos = readOptional(directory, TOKENIZER_CONFIG_FILE)
+                .map(json -> json.path("add_bos_token").asBoolean(false)).orElse(false);
+        return new ModelFolder(directory, config, generation,
+                settings.map(json -> textField(json, "chat_template")),
+                settings.map(json -> textField(json, "end_of_answer_token")),
+                addBos);
+    }
+
+    public Path modelFile() {
+        return directory.resolve(MODEL_FILE);
+    }
+
+    public Path tokenizerFile() {
+        return directory.resolve(TOKENIZER_FILE);
+    }
+
+    /** End-of-sequence ids from {@code config.json} and {@code generation_config.json} together. */
+    public Set<Integer> eosTokenIds() {
+        Set<Integer> ids = new LinkedHashSet<>(config.eosTokenIds());
+        ids.addAll(generationDefaults.eosTokenIds());
+        return Set.copyOf(ids);
+    }
+
+    private static String textField(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    private static Optional<JsonNode> readOptional(Path directory, String file) {
+        return Files.isRegularFile(directory.resolve(file)) ? Optional.of(read(directory, file)) : Optional.empty();
+    }
+
+    private static JsonNode read(Path directory, String file) {
+        Path path = directory.resolve(file);
+        try {
+            JsonNode json = JSON.readTree(path.toFile());
+            if (json == null || !json.isObject()) {
+                throw new ModelFolderException(path + " is not a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new ModelFolderException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

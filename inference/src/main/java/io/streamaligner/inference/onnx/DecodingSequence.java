@@ -1,0 +1,180 @@
+package io.streamaligner.inference.onnx;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.sampling.SequenceSampler;
+import io.streamaligner.inference.tokenizer.StreamingDetokenizer;
+import io.streamaligner.inference.tokenizer.Tokenizer;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request while it is generated: its prompt ids, sampler, streaming text, stop rules and the future its
+ * caller waits on. Only the engine thread calls its methods, except {@link #cancel()} and {@link #result()}.
+ */
+final class DecodingSequence {
+
+    /** Token ids that end generation, and what each one means. */
+    record EndTokens(int[] eosIds, int endOfAnswerId) {
+
+        static final int NONE = -1;
+
+        FinishReason reasonFor(int token) {
+            if (token == endOfAnswerId) {
+                return FinishReason.END_OF_ANSWER;
+            }
+            for (int eos : eosIds) {
+                if (token == eos) {
+                    return FinishReason.EOS;
+                }
+            }
+            return null;
+        }
+
+        void suppress(float[] logits) {
+            for (int eos : eosIds) {
+                if (eos >= 0 && eos < logits.length) {
+                    logits[eos] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            if (endOfAnswerId >= 0 && endOfAnswerId < logits.length) {
+                logits[endOfAnswerId] = Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    private final CompletionRequest request;
+    private final int[] promptIds;
+    private final int maxNewTokens;
+    private final EndTokens endTokens;
+    private final DeltaListener listener;
+    private final SequenceSampler sampler;
+    private final StreamingDetokenizer detokenizer;
+    /** (vocab) this sequence's row of logits, overwritten by the sampler each step. */
+    private final float[] logits;
+    private final StringBuilder text = new StringBuilder();
+    private final CompletableFuture<Completion> result = new CompletableFuture<>();
+    private volatile boolean cancelled;
+
+    private int generated;
+    private int lastToken = -1;
+    private FinishReason finishReason;
+    private int textEnd = -1;
+    private long admittedNanos;
+
+    /**
+     * @param maxNewTokens the request's limit, already lowered to what the model's context leaves
+     */
+    DecodingSequence(CompletionRequest request, int[] promptIds, int maxNewTokens, EndTokens endTokens,
+                     Tokenizer tokenizer, int vocabSize, DeltaListener listener) {
+        this.request = request;
+        this.promptIds = promptIds;
+        this.maxNewTokens = maxNewTokens;
+        this.endTokens = endTokens;
+        this.listener = listener;
+        this.sampler = SequenceSampler.create(request.sampling(), vocabSize, promptIds);
+        this.detokenizer = new StreamingDetokenizer(tokenizer, promptIds);
+        this.logits = new float[vocabSize];
+    }
+
+    CompletionRequest request() {
+        return request;
+    }
+
+    int[] promptIds() {
+        return promptIds;
+    }
+
+    /** The token to feed next: the one sampled last. */
+    int lastToken() {
+        return lastToken;
+    }
+
+    /** This sequence's logits row, for the engine to fill before {@link #accept}. */
+    float[] logits() {
+        return logits;
+    }
+
+    CompletableFuture<Completion> result() {
+        return result;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    void admitted(long nanos) {
+        admittedNanos = nanos;
+    }
+
+    /**
+     * Samples the next token from {@link #logits()} and applies it: streams its text, checks the stop rules.
+     *
+     * @return whether the sequence has finished (its future is then complete)
+     */
+    boolean accept() {
+        if (generated < request.minNewTokens()) {
+            endTokens.suppress(logits);
+        }
+        int token = sampler.next(logits);
+        lastToken = token;
+        generated++;
+        try {
+            FinishReason end = endTokens.reasonFor(token);
+            if (end != null) {
+                emit(detokenizer.flush());
+                return finish(end);
+            }
+            emit(detokenizer.accept(token));
+            if (finishReason == null && generated >= maxNewTokens) {
+                emit(detokenizer.flush());
+                return finish(FinishReason.LENGTH);
+            }
+        } catch (RuntimeException e) {
+            fail(new GenerationException("request " + request.id() + ": a listener or stop condition failed: "
+                    + e.getMessage(), e));
+            return true;
+        }
+        return finishReason != null && finish(finishReason);
+    }
+
+    void fail(Throwable error) {
+        result.completeExceptionally(error);
+    }
+
+    /** Hands a delta to the listener, cut where the stop condition says. */
+    private void emit(String delta) {
+        if (delta.isEmpty() || finishReason != null) {
+            return;
+        }
+        int emitted = text.length();
+        text.append(delta);
+        int cut = request.stop().stopAt(text.toString());
+        if (cut >= 0) {
+            textEnd = Math.max(0, Math.min(cut, text.length()));
+            finishReason = FinishReason.STOP;
+            if (textEnd > emitted) {
+                listener.onDelta(request.id(), text.substring(emitted, textEnd));
+            }
+            return;
+        }
+        listener.onDelta(request.id(), delta);
+    }
+
+    private boolean finish(FinishReason reason) {
+        if (finishReason == null) {
+            finishReason = reason;
+        }
+        String completed = textEnd >= 0 ? text.substring(0, textEnd) : text.toString();
+        result.complete(new Completion(request.id(), completed, finishReason, promptIds.length, generated,
+                System.nanoTime() - admittedNanos));
+        return true;
+    }
+}

@@ -1,0 +1,225 @@
+package io.streamaligner.inference.onnx;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.SamplingParams;
+import io.streamaligner.inference.StopCondition;
+import io.streamaligner.inference.TestModels;
+import io.streamaligner.inference.model.ModelFolder;
+import io.streamaligner.inference.template.ChatTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BatchSchedulerTest {
+
+    private static final ChatTemplate TOY = ChatTemplate.named("toy");
+
+    private static String prompt(String question) {
+        return TOY.upstreamPrompt("", question, "");
+    }
+
+    /** Prompts of quite different lengths, and lengths that make the rows finish at different steps. */
+    private static List<CompletionRequest> raggedRequests() {
+        return List.of(
+                CompletionRequest.greedy("a", prompt("What is 7 + 5?"), 3).withMinNewTokens(3),
+                CompletionRequest.greedy("b", prompt("Tom has 14 apples and buys 9 more. How many now?"), 9),
+                CompletionRequest.greedy("c", prompt("What is 120 + 345 - 17?"), 17).withMinNewTokens(17),
+                CompletionRequest.greedy("d", prompt("A box holds 25 pens; Sara takes 8 and adds 13. Pens?"), 25)
+                        .withMinNewTokens(25),
+                CompletionRequest.greedy("e", prompt("2 + 2?"), 40).withMinNewTokens(40));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldGenerateRaggedBatchesLikeOneAtATime(String name) throws Exception {
+        try (Harness engine = new Harness(name, 8)) {
+            List<Completion> alone = new ArrayList<>();
+            for (CompletionRequest request : raggedRequests()) {
+                alone.addAll(engine.run(List.of(request)));
+            }
+
+            List<Completion> together = engine.run(raggedRequests());
+
+            assertSameOutput(together, alone);
+            assertThat(together).extracting(Completion::generatedTokens).contains(3, 17, 25, 40);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldGenerateLikeOneAtATimeWhenSequencesJoinMidBatch(String name) throws Exception {
+        try (Harness engine = new Harness(name, 8)) {
+            CompletionRequest first = CompletionRequest.greedy("first", prompt("What is 12 + 30 - 7?"), 40)
+                    .withMinNewTokens(40);
+            List<CompletionRequest> second = List.of(
+                    CompletionRequest.greedy("second", prompt("Tom has 14 apples and buys 9 more. How many?"), 12),
+                    CompletionRequest.greedy("third", prompt("1 + 1?"), 30).withMinNewTokens(30));
+            CompletionRequest late = CompletionRequest.greedy("late", prompt("What is 99 - 45 + 3?"), 8)
+                    .withMinNewTokens(8);
+            List<Completion> alone = new ArrayList<>(engine.run(List.of(first)));
+            for (CompletionRequest request : second) {
+                alone.addAll(engine.run(List.of(request)));
+            }
+            alone.addAll(engine.run(List.of(late)));
+
+            // the first request's listener runs on the engine thread between steps: while it waits for the
+            // others to be queued, no step runs, so they join the running batch at the next step boundary
+            AtomicInteger deltas = new AtomicInteger();
+            List<CompletableFuture<List<Completion>>> joiners = new ArrayList<>();
+            DeltaListener joinMidway = (id, delta) -> {
+                int count = deltas.incrementAndGet();
+                if (count == 1) {
+                    joiners.add(CompletableFuture.supplyAsync(() -> engine.run(second)));
+                    engine.awaitWaiting(2);
+                } else if (count == 10) {
+                    joiners.add(CompletableFuture.supplyAsync(() -> engine.run(List.of(late))));
+                    engine.awaitWaiting(1);
+                }
+            };
+            List<Completion> together = new ArrayList<>(engine.run(List.of(first), joinMidway));
+            for (CompletableFuture<List<Completion>> joiner : joiners) {
+                together.addAll(joiner.get());
+            }
+
+            assertThat(deltas.get()).as("the first request streamed past its tenth delta").isGreaterThan(10);
+            assertSameOutput(together, alone);
+        }
+    }
+
+    @Test
+    void shouldSampleTheSameWithTheSameSeedWhateverShareTheBatch() throws Exception {
+        try (Harness engine = new Harness("upstream", 8)) {
+            CompletionRequest sampled = new CompletionRequest("s", prompt("What is 12 + 30 - 7?"),
+                    new SamplingParams(1.0, 40, 0.95, 0.2, 1.1, 2024), 30, StopCondition.NEVER);
+
+            Completion alone = engine.run(List.of(sampled)).get(0);
+            List<Completion> shared = engine.run(List.of(raggedRequests().get(3), sampled, raggedRequests().get(4)));
+            Completion otherSeed = engine.run(List.of(new CompletionRequest("s", sampled.prompt(),
+                    sampled.sampling().withSeed(2025), 30, StopCondition.NEVER))).get(0);
+
+            assertThat(shared.get(1).text()).isEqualTo(alone.text());
+            assertThat(otherSeed.text()).isNotEqualTo(alone.text());
+        }
+    }
+
+    @Test
+    void shouldQueueWhatDoesNotFitTheBatch() throws Exception {
+        try (Harness small = new Harness("upstream", 2)) {
+            List<Completion> alone = new ArrayList<>();
+            for (CompletionRequest request : raggedRequests()) {
+                alone.addAll(small.run(List.of(request)));
+            }
+
+            assertSameOutput(small.run(raggedRequests()), alone);
+        }
+    }
+
+    @Test
+    void shouldFailASequenceCancelledWhileRunning() throws Exception {
+        try (Harness engine = new Harness("upstream", 8)) {
+            CompletionRequest request = CompletionRequest.greedy("c", prompt("What is 2 + 2?"), 50).withMinNewTokens(50);
+            List<DecodingSequence> holder = new ArrayList<>();
+            DecodingSequence sequence = engine.sequence(request, (id, delta) -> holder.get(0).cancel());
+            holder.add(sequence);
+
+            engine.scheduler.submit(List.of(sequence));
+
+            assertThat(sequence.result()).failsWithin(Duration.ofMinutes(1))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(GenerationException.class).withMessageContaining("cancelled");
+        }
+    }
+
+    @Test
+    void shouldFailSequencesSubmittedAfterClose() throws Exception {
+        Harness engine = new Harness("upstream", 8);
+        DecodingSequence sequence = engine.sequence(CompletionRequest.greedy("x", prompt("1 + 1?"), 5),
+                DeltaListener.NONE);
+        engine.close();
+
+        engine.scheduler.submit(List.of(sequence));
+
+        assertThat(sequence.result()).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause().withMessageContaining("closed");
+    }
+
+    private static void assertSameOutput(List<Completion> actual, List<Completion> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            Completion e = expected.get(i);
+            Completion a = actual.stream().filter(c -> c.id().equals(e.id())).findFirst().orElseThrow();
+            assertThat(a.text()).as("text of %s", e.id()).isEqualTo(e.text());
+            assertThat(a.finishReason()).as("finish of %s", e.id()).isEqualTo(e.finishReason());
+            assertThat(a.generatedTokens()).as("tokens of %s", e.id()).isEqualTo(e.generatedTokens());
+        }
+    }
+
+    /** A scheduler on its own thread over a real model, as OnnxTextGenerator runs it. */
+    static final class Harness implements AutoCloseable {
+        final ForwardPassTest.Loaded model;
+        final ModelFolder folder;
+        final BatchScheduler scheduler;
+        final Thread thread;
+        final DecodingSequence.EndTokens endTokens;
+        private boolean closed;
+
+        Harness(String name, int maxBatch) {
+            model = new ForwardPassTest.Loaded(name);
+            folder = ModelFolder.open(TestModels.named(name));
+            endTokens = new DecodingSequence.EndTokens(
+                    folder.eosTokenIds().stream().mapToInt(Integer::intValue).toArray(), DecodingSequence.EndTokens.NONE);
+            scheduler = new BatchScheduler(model.env, model.forward, maxBatch, folder.config().padTokenId().orElse(0));
+            thread = new Thread(scheduler, "test-engine");
+            thread.start();
+        }
+
+        DecodingSequence sequence(CompletionRequest request, DeltaListener listener) {
+            return new DecodingSequence(request, model.tokenizer.encode(request.prompt()), request.maxNewTokens(),
+                    endTokens, model.tokenizer, model.forward.signature().vocabSize(), listener);
+        }
+
+        List<Completion> run(List<CompletionRequest> requests) {
+            return run(requests, DeltaListener.NONE);
+        }
+
+        List<Completion> run(List<CompletionRequest> requests, DeltaListener listener) {
+            List<DecodingSequence> sequences = requests.stream().map(r -> sequence(r, listener)).toList();
+            scheduler.submit(sequences);
+            return sequences.stream().map(s -> s.result().join()).toList();
+        }
+
+        /** Waits (bounded, so a bug fails instead of hanging) until {@code count} sequences are queued. */
+        void awaitWaiting(int count) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (scheduler.waitingCount() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("sequences were not queued");
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!closed) {
+                closed = true;
+                scheduler.close();
+                thread.join();
+                model.close();
+            }
+        }
+    }
+}

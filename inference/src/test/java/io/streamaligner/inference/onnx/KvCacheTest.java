@@ -1,0 +1,88 @@
+package io.streamaligner.inference.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import io.streamaligner.inference.TestModels;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KvCacheTest {
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.FP16_CACHE})
+    void shouldGatherRowsRightAlignedWithZerosOnTheLeft(String name) throws Exception {
+        try (ForwardPassTest.Loaded model = new ForwardPassTest.Loaded(name)) {
+            ModelSignature signature = model.forward.signature();
+            int width = 6;
+            int pad = 2; // row 0 is left-padded by two, row 1 is full
+            long[] ids = {0, 0, 10, 11, 12, 13, 20, 21, 22, 23, 24, 25};
+            long[] mask = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+            long[] positions = {0, 0, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5};
+            try (KvCache empty = KvCache.empty(model.env, signature, 2);
+                 KvCache prefilled = model.forward.run(2, width, ids, mask, positions, empty)) {
+                int length = width + 3;
+
+                try (KvCache gathered = KvCache.gather(model.env, signature, List.of(
+                        new KvCache.RowSlice(prefilled, 1, width),
+                        new KvCache.RowSlice(prefilled, 0, width - pad)), length)) {
+                    assertThat(gathered.rows()).isEqualTo(2);
+                    assertThat(gathered.length()).isEqualTo(length);
+                    int element = signature.kvElementBytes();
+                    int rowBytes = signature.headDim() * element;
+                    for (int layer = 0; layer < signature.layers(); layer++) {
+                        for (boolean key : new boolean[]{true, false}) {
+                            ByteBuffer source = prefilled.tensor(layer, key).getByteBuffer();
+                            ByteBuffer target = gathered.tensor(layer, key).getByteBuffer();
+                            assertThat(gathered.tensor(layer, key).getInfo().getShape())
+                                    .containsExactly(2, signature.kvHeads(), length, signature.headDim());
+                            for (int head = 0; head < signature.kvHeads(); head++) {
+                                // new row 0 = old row 1, all columns, after 3 zero columns
+                                assertThat(bytes(target, cell(0, head, 3, length, signature), width * rowBytes))
+                                        .isEqualTo(bytes(source, cell(1, head, 0, width, signature), width * rowBytes));
+                                assertThat(bytes(target, cell(0, head, 0, length, signature), 3 * rowBytes))
+                                        .containsOnly(0);
+                                // new row 1 = old row 0 without its padding, after 5 zero columns
+                                int valid = width - pad;
+                                assertThat(bytes(target, cell(1, head, length - valid, length, signature), valid * rowBytes))
+                                        .isEqualTo(bytes(source, cell(0, head, pad, width, signature), valid * rowBytes));
+                                assertThat(bytes(target, cell(1, head, 0, length, signature), (length - valid) * rowBytes))
+                                        .containsOnly(0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.FP16_CACHE})
+    void shouldMakeAnEmptyCacheOfTheModelsType(String name) throws Exception {
+        try (ForwardPassTest.Loaded model = new ForwardPassTest.Loaded(name);
+             KvCache empty = KvCache.empty(model.env, model.forward.signature(), 3)) {
+            OnnxJavaType expected = model.forward.signature().kvType();
+
+            assertThat(empty.rows()).isEqualTo(3);
+            assertThat(empty.length()).isZero();
+            assertThat(empty.tensor(0, true).getInfo().type).isEqualTo(expected);
+            assertThat(empty.tensor(0, false).getInfo().getShape()).containsExactly(3,
+                    model.forward.signature().kvHeads(), 0, model.forward.signature().headDim());
+        }
+    }
+
+    /** Byte offset of (row, head, column) in a (rows, kv_heads, length, head_dim) tensor. */
+    private static int cell(int row, int head, int column, int length, ModelSignature signature) {
+        return ((row * signature.kvHeads() + head) * length + column) * signature.headDim()
+                * signature.kvElementBytes();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer, int offset, int count) {
+        byte[] out = new byte[count];
+        buffer.get(offset, out);
+        return out;
+    }
+}
