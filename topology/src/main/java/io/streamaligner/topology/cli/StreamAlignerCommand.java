@@ -1,0 +1,60 @@
+package io.streamaligner.topology.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code stream-aligner} command line, the main class of {@code topology/target/stream-aligner.jar}:
+ * <pre>
+ * java -jar topology/target/stream-aligner.jar --help
+ * echo 'Dr. Smith paid $3.50. He left.' | java -jar topology/target/stream-aligner.jar segment --json
+ * java -jar topology/target/stream-aligner.jar broker --port 9092
+ * java -jar topology/target/stream-aligner.jar config --config app.properties -D processing.guarantee=at_least_once
+ * </pre>
+ *
+ * <p>To add a subcommand: write a public class implementing {@code Callable<Integer>} (the exit code)
+ * annotated with {@code @Command(name = ..., description = ...)}; if it talks to Kafka or loads models,
+ * give it {@code @Mixin ConfigOptions config} and call {@code config.resolve()} (as {@link ConfigCommand}
+ * does); write to {@code spec.commandLine().getOut()} (inject {@code @Spec CommandSpec spec}); then list the
+ * class in {@code subcommands} below. Throw {@link io.streamaligner.topology.config.ConfigurationException} (or
+ * another {@link UserErrors#isUserError user error}) to end with a one-line message and exit code 1.
+ */
+@Command(name = "stream-aligner",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        description = "Stream Aligner on Kafka Streams: an upstream LLM writes, a small aligner corrects it sentence by sentence.",
+        subcommands = {
+                SegmentCommand.class,
+                BrokerCommand.class,
+                ConfigCommand.class,
+                CommandLine.HelpCommand.class})
+public final class StreamAlignerCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: UTF-8 output whatever the locale, user errors as one line. */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new StreamAlignerCommand())
+                .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true))
+                .setExecutionExceptionHandler(UserErrors::handle);
+    }
+
+    /** Without a subcommand there is nothing to do: show what there is. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+}

@@ -1,0 +1,13 @@
+package io.streamaligner.topology.config;
+
+/** A setting is missing, malformed or unknown, or a configuration file cannot be read. */
+public class ConfigurationException extends RuntimeException {
+
+    public ConfigurationException(String message) {
+        super(message);
+    }
+
+    public ConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
