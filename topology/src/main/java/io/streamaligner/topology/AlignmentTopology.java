@@ -1,0 +1,172 @@
+package io.streamaligner.topology;
+
+import io.streamaligner.topology.processor.Aligner;
+import io.streamaligner.topology.processor.RecordDecoder;
+import io.streamaligner.topology.processor.RequestIntake;
+import io.streamaligner.topology.processor.Segmenter;
+import io.streamaligner.topology.processor.UpstreamStep;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The Stream Aligner loop as a Kafka Streams topology: an upstream model writes an answer one sentence per step,
+ * an aligner model corrects each sentence, and the upstream continues from the corrected prefix until a stop
+ * rule ends the request.
+ *
+ * <pre>
+ * prompts ─► RequestIntake ─┐
+ *                           ├─► UpstreamStep ─► Segmenter ─► Aligner ─┬─► feedback ─┐
+ * feedback ─────────────────┘  (one sentence)   (per request)  (batched) └─► responses  │
+ *    ▲                                                                              │
+ *    └──────────────────────────────────────────────────────────────────────────────┘
+ * </pre>
+ * Reads {@code prompts} and {@code feedback}; writes {@code upstream-tokens}, {@code sentences}, {@code feedback},
+ * {@code responses} and {@code dead-letter} (see {@link Topics}). With {@link Wiring#TOPICS} it also reads
+ * {@code upstream-tokens} and {@code sentences}, each hop crossing its topic. Every source's bytes are decoded in
+ * the topology, so an unreadable record goes to {@code dead-letter} (reason in headers) instead of stopping it.
+ *
+ * <p>Run it with {@code new KafkaStreams(buildTopology(topics, models, settings), streamsConfig(appId, servers))}
+ * after creating the topics; the models' owner closes the generators after the application.
+ */
+public final class AlignmentTopology {
+
+    public static final String PROMPTS_SOURCE = "prompts-source";
+    public static final String FEEDBACK_SOURCE = "feedback-source";
+    public static final String TOKENS_SOURCE = "upstream-tokens-source";
+    public static final String SENTENCES_SOURCE = "sentences-source";
+    public static final String PROMPTS_DECODER = "prompts-decoder";
+    public static final String FEEDBACK_DECODER = "feedback-decoder";
+    public static final String TOKENS_DECODER = "upstream-tokens-decoder";
+    public static final String SENTENCES_DECODER = "sentences-decoder";
+    public static final String REQUEST_INTAKE = "request-intake";
+    public static final String UPSTREAM_STEP = "upstream-step";
+    public static final String SEGMENTER = "segmenter";
+    public static final String ALIGNER = "aligner";
+    public static final String TOKENS_SINK = "upstream-tokens-sink";
+    public static final String SENTENCES_SINK = "sentences-sink";
+    public static final String FEEDBACK_SINK = "feedback-sink";
+    /** Suffix of each writer's own responses / dead-letter sink: one sink per parent keeps sub-topologies apart. */
+    public static final String RESPONSES_SINK_SUFFIX = "-responses-sink";
+    public static final String DEAD_LETTER_SINK_SUFFIX = "-dead-letter-sink";
+
+    /**
+     * Under exactly_once_v2 a record becomes readable when its transaction commits, and every round crosses the
+     * feedback topic once: the commit interval is added to each round (half of it on average). 10 ms keeps that
+     * near the cost of the hop itself while a commit (a few ms on a local broker) stays a small share of the time.
+     */
+    public static final int EXACTLY_ONCE_COMMIT_INTERVAL_MS = 10;
+
+    private AlignmentTopology() {
+    }
+
+    /**
+     * Builds the loop.
+     *
+     * @param topics   topic names and serdes ({@link Topics#defaults()} for the documented names)
+     * @param models   the upstream and aligner generators and their prompt renderers
+     * @param settings wiring, batching and caps ({@link TopologySettings#DEFAULTS})
+     */
+    public static Topology buildTopology(Topics topics, AlignmentModels models, TopologySettings settings) {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(settings, "settings");
+        boolean inMemory = settings.wiring() == Wiring.IN_MEMORY;
+        Topology topology = new Topology();
+        List<String> decoders = new ArrayList<>();
+
+        addDecodedSource(topology, PROMPTS_SOURCE, topics.prompts(), PROMPTS_DECODER, REQUEST_INTAKE, decoders);
+        addDecodedSource(topology, FEEDBACK_SOURCE, topics.feedback(), FEEDBACK_DECODER, UPSTREAM_STEP, decoders);
+        topology.addProcessor(REQUEST_INTAKE, () -> new RequestIntake(UPSTREAM_STEP, REQUEST_INTAKE + RESPONSES_SINK_SUFFIX),
+                PROMPTS_DECODER);
+
+        // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
+        List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
+        topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(models.upstream(), models.upstreamPrompt(),
+                settings.batch(), settings.maxUpstreamStepTokens(), deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX),
+                REQUEST_INTAKE, FEEDBACK_DECODER);
+        topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
+
+        if (inMemory) {
+            topology.addProcessor(SEGMENTER, Segmenter::new, UPSTREAM_STEP);
+        } else {
+            // every hop through its topic: the segmenter and the aligner read what the step before them published
+            addDecodedSource(topology, TOKENS_SOURCE, topics.upstreamTokens(), TOKENS_DECODER, SEGMENTER, decoders);
+            topology.addProcessor(SEGMENTER, Segmenter::new, TOKENS_DECODER);
+            addDecodedSource(topology, SENTENCES_SOURCE, topics.sentences(), SENTENCES_DECODER, ALIGNER, decoders);
+        }
+        topology.addStateStore(Segmenter.stepsStore(), SEGMENTER);
+
+        topology.addProcessor(ALIGNER, () -> new Aligner(models.aligner(), models.alignerPrompt(), settings.batch(),
+                settings.maxCorrectionTokens(), settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX),
+                inMemory ? SEGMENTER : SENTENCES_DECODER);
+        topology.addStateStore(Aligner.pendingStore(), ALIGNER);
+        topology.addStateStore(Aligner.progressStore(), ALIGNER);
+
+        addSink(topology, TOKENS_SINK, topics.upstreamTokens(), UPSTREAM_STEP);
+        addSink(topology, SENTENCES_SINK, topics.sentences(), SEGMENTER);
+        addSink(topology, FEEDBACK_SINK, topics.feedback(), ALIGNER);
+        for (String writer : List.of(REQUEST_INTAKE, UPSTREAM_STEP, ALIGNER)) {
+            addSink(topology, writer + RESPONSES_SINK_SUFFIX, topics.responses(), writer);
+        }
+        for (String decoder : decoders) {
+            addSink(topology, decoder + DEAD_LETTER_SINK_SUFFIX, topics.deadLetter(), decoder);
+        }
+        return topology;
+    }
+
+    /** Streams configuration with the loop's defaults: exactly_once_v2 and latency-tuned commits and polls. */
+    public static Properties streamsConfig(String applicationId, String bootstrapServers) {
+        return streamsConfig(applicationId, bootstrapServers, StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    /**
+     * @param processingGuarantee {@link StreamsConfig#EXACTLY_ONCE_V2} or {@link StreamsConfig#AT_LEAST_ONCE};
+     *                            the loop's results are the same under both (the aligner drops replayed sentences)
+     */
+    public static Properties streamsConfig(String applicationId, String bootstrapServers, String processingGuarantee) {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee) && !StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee)) {
+            throw new IllegalArgumentException("processingGuarantee must be " + StreamsConfig.EXACTLY_ONCE_V2 + " or "
+                    + StreamsConfig.AT_LEAST_ONCE + ", got " + processingGuarantee);
+        }
+        boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // Under at_least_once output is readable as soon as it is sent; commits only bound the replay after a crash.
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, exactlyOnce ? EXACTLY_ONCE_COMMIT_INTERVAL_MS : 1000);
+        // An idle poll blocks up to poll.ms and delays the batch punctuators; keep it near their period.
+        config.put(StreamsConfig.POLL_MS_CONFIG, 5);
+        // Streams' producer lingers 100 ms by default, which at_least_once would add to every round.
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+        // No global state here; opting in now is what Kafka 5.0 will default to and silences its warning.
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return config;
+    }
+
+    /** A source read as bytes, and the decoder that turns them into the topic's records or routes them to dead-letter. */
+    private static <V> void addDecodedSource(Topology topology, String sourceName, Topic<String, V> topic,
+                                             String decoderName, String valueChild, List<String> decoders) {
+        topology.addSource(sourceName, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic.name());
+        topology.addProcessor(decoderName, () -> new RecordDecoder<>(topic.valueSerde().deserializer(), valueChild,
+                decoderName + DEAD_LETTER_SINK_SUFFIX), sourceName);
+        decoders.add(decoderName);
+    }
+
+    private static <V> void addSink(Topology topology, String sinkName, Topic<String, V> topic, String... parents) {
+        topology.addSink(sinkName, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), parents);
+    }
+}

@@ -1,0 +1,89 @@
+package io.streamaligner.topology.processor;
+
+import io.streamaligner.schemas.StepBuffer;
+import io.streamaligner.schemas.StepEnd;
+import io.streamaligner.schemas.SuffixSentence;
+import io.streamaligner.schemas.TokenDelta;
+import io.streamaligner.schemas.serde.AvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an upstream step's {@link TokenDelta}s into the step's one {@link SuffixSentence}. Deltas are buffered
+ * per request in the {@value #STEPS_STORE} store until the step's last delta (the one with a {@link StepEnd}),
+ * which carries the token count, timing and context the sentence needs; the sentence is then cut by
+ * {@link LoopRules#stepSentence}. Replayed deltas (an index already buffered, an older round) are dropped.
+ */
+public final class Segmenter implements Processor<String, TokenDelta, String, SuffixSentence> {
+
+    public static final String STEPS_STORE = "segmenter-steps";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Segmenter.class);
+
+    private KeyValueStore<String, StepBuffer> steps;
+    private ProcessorContext<String, SuffixSentence> context;
+
+    /**
+     * Buffers of unfinished steps. Cached: a step's deltas usually arrive together, so the buffer is written and
+     * deleted within one commit interval and rarely reaches the changelog.
+     */
+    public static StoreBuilder<KeyValueStore<String, StepBuffer>> stepsStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STEPS_STORE), Serdes.String(),
+                AvroSerde.of(StepBuffer.class)).withCachingEnabled();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SuffixSentence> context) {
+        this.context = context;
+        this.steps = context.getStateStore(STEPS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, TokenDelta> record) {
+        String requestId = record.key();
+        TokenDelta delta = record.value();
+        StepBuffer buffer = steps.get(requestId);
+        if (buffer == null || buffer.getRound() != delta.getRound()) {
+            if (buffer != null && delta.getRound() < buffer.getRound()) {
+                LOG.debug("dropping replayed delta of {} round {} (buffering round {})", requestId, delta.getRound(), buffer.getRound());
+                return;
+            }
+            if (buffer != null) {
+                LOG.warn("request {}: step {} never ended; starting step {}", requestId, buffer.getRound(), delta.getRound());
+            }
+            buffer = new StepBuffer(delta.getRound(), 0, "");
+        }
+        if (delta.getIndex() < buffer.getNextIndex()) {
+            LOG.debug("dropping replayed delta {} of {} round {}", delta.getIndex(), requestId, delta.getRound());
+            return;
+        }
+        if (delta.getIndex() > buffer.getNextIndex()) {
+            LOG.warn("request {} round {}: deltas {}..{} missing", requestId, delta.getRound(), buffer.getNextIndex(), delta.getIndex() - 1);
+        }
+        String text = buffer.getText() + delta.getText();
+        StepEnd end = delta.getEnd();
+        if (end == null) {
+            steps.put(requestId, new StepBuffer(delta.getRound(), delta.getIndex() + 1, text));
+            return;
+        }
+        steps.delete(requestId);
+        LoopRules.StepSentence cut = LoopRules.stepSentence(text, end.getFinish());
+        SuffixSentence sentence = SuffixSentence.newBuilder()
+                .setRequestId(requestId)
+                .setRound(delta.getRound())
+                .setSentence(cut.sentence())
+                .setUpstreamFinish(cut.finish())
+                .setUpstreamTokens(end.getGeneratedTokens())
+                .setUpstreamMs(end.getUpstreamMs())
+                .setContext(end.getContext())
+                .build();
+        context.forward(record.withValue(sentence));
+    }
+}

@@ -1,0 +1,182 @@
+package io.streamaligner.topology.processor;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.schemas.AlignedPrefix;
+import io.streamaligner.schemas.AlignmentError;
+import io.streamaligner.schemas.AlignmentRequest;
+import io.streamaligner.schemas.AlignmentResponse;
+import io.streamaligner.schemas.AlignmentStage;
+import io.streamaligner.schemas.AnswerFinal;
+import io.streamaligner.schemas.AnswerFinishReason;
+import io.streamaligner.schemas.GenerationParams;
+import io.streamaligner.schemas.TokenDelta;
+import io.streamaligner.schemas.UpstreamFinish;
+import io.streamaligner.topology.ScriptedUpstream;
+import io.streamaligner.topology.TestPrompts;
+import io.streamaligner.topology.TestRecords;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UpstreamStepTest {
+
+    private static final BatchSettings BATCH = new BatchSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5));
+
+    private final MockProcessorContext<String, Object> context = MockStores.newContext();
+    private final ScriptedUpstream upstream = new ScriptedUpstream()
+            .answer("q", "Two plus two is wrong.", "So it is five.").failOn("unanswerable");
+    private KeyValueStore<String, AlignedPrefix> pending;
+
+    @Test
+    void shouldWriteOneSentencePerStepAsDeltasWithTheStepEndOnTheLast() {
+        UpstreamStep step = start(upstream, 128);
+        AlignedPrefix prefix = TestRecords.prefix(TestRecords.request("r1", "q"), "", 0);
+
+        step.process(new Record<>("r1", prefix, 0));
+        MockStores.punctuate(context);
+
+        List<TokenDelta> toSegmenter = deltasTo("segmenter");
+        assertThat(deltasTo("tokens-sink")).isEqualTo(toSegmenter);
+        assertThat(toSegmenter).extracting(TokenDelta::getIndex).containsExactly(0, 1, 2, 3, 4);
+        assertThat(toSegmenter).allSatisfy(delta -> assertThat(delta.getRound()).isEqualTo(1));
+        assertThat(toSegmenter.stream().map(TokenDelta::getText).collect(Collectors.joining()))
+                .isEqualTo("Two plus two is wrong.");
+        assertThat(toSegmenter.subList(0, 4)).allSatisfy(delta -> assertThat(delta.getEnd()).isNull());
+        TokenDelta last = toSegmenter.get(4);
+        assertThat(last.getEnd().getFinish()).isEqualTo(UpstreamFinish.SENTENCE);
+        assertThat(last.getEnd().getGeneratedTokens()).as("the look-ahead token past the boundary counts").isEqualTo(6);
+        assertThat(last.getEnd().getUpstreamMs()).isEqualTo(3);
+        assertThat(last.getEnd().getContext()).isEqualTo(prefix);
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldAskTheUpstreamToContinueTheAlignedPrefixUntilASentenceBoundary() {
+        UpstreamStep step = start(upstream, 128);
+        AlignmentRequest request = TestRecords.requestBuilder("r1", "q").setMaxTotalTokens(100)
+                .setGeneration(GenerationParams.newBuilder().setTemperature(0.7).setSeed(7).setMaxNewTokensPerStep(64).build())
+                .build();
+        AlignedPrefix afterTwoRounds = TestRecords.prefix(request, "Two plus two is four. So it is four.", 2);
+        afterTwoRounds.setUpstreamTokens(90);
+
+        CompletionRequest completion = step.request("r1", afterTwoRounds);
+
+        assertThat(completion.prompt()).isEqualTo(TestPrompts.UPSTREAM.render("", "q", "Two plus two is four. So it is four."));
+        assertThat(completion.stop()).isSameAs(LoopRules.SENTENCE_STOP);
+        assertThat(completion.maxNewTokens()).as("what is left of the request's budget").isEqualTo(10);
+        assertThat(completion.sampling().temperature()).isEqualTo(0.7);
+        assertThat(completion.sampling().seed()).isEqualTo(LoopRules.stepSeed(7, 3));
+    }
+
+    @Test
+    void shouldRenderTheRequestsSystemPromptOrNone() {
+        pending = MockStores.attach(UpstreamStep.pendingStore(), context);
+        UpstreamStep step = new UpstreamStep(upstream, (system, question, prefix) -> "[" + system + "]" + question,
+                BATCH, 128, List.of("segmenter"), "responses-sink");
+        AlignmentRequest withSystem = TestRecords.requestBuilder("r1", "q").setSystemPrompt("Be brief.").build();
+
+        assertThat(step.request("r1", TestRecords.prefix(withSystem, "", 0)).prompt()).isEqualTo("[Be brief.]q");
+        assertThat(step.request("r2", TestRecords.prefix(TestRecords.request("r2", "q"), "", 0)).prompt()).isEqualTo("[]q");
+    }
+
+    @Test
+    void shouldCapAStepAtTheTopologysLimit() {
+        UpstreamStep step = start(upstream, 16);
+
+        CompletionRequest completion = step.request("r1", TestRecords.prefix(TestRecords.request("r1", "q"), "", 0));
+
+        assertThat(completion.maxNewTokens()).isEqualTo(16);
+    }
+
+    @Test
+    void shouldRequestTheSameStepAgainAfterARestart() {
+        CrashingOnce crashingOnce = new CrashingOnce(upstream);
+        UpstreamStep crashed = start(crashingOnce, 128);
+        AlignmentRequest request = TestRecords.requestBuilder("r1", "q")
+                .setGeneration(GenerationParams.newBuilder().setTemperature(0.9).setSeed(11).build()).build();
+        crashed.process(new Record<>("r1", TestRecords.prefix(request, "", 0), 0));
+        assertThatThrownBy(() -> MockStores.punctuate(context)).isInstanceOf(EchoGenerator.SimulatedCrash.class);
+
+        MockProcessorContext<String, Object> restartedContext = MockStores.newContext();
+        restartedContext.addStateStore(pending);
+        UpstreamStep restarted = new UpstreamStep(crashingOnce, TestPrompts.UPSTREAM, BATCH, 128,
+                List.of("segmenter"), "responses-sink");
+        restarted.init(restartedContext);
+        MockStores.punctuate(restartedContext);
+
+        assertThat(crashingOnce.requests).hasSize(2);
+        assertThat(crashingOnce.requests.get(1)).as("same prompt, seed and limits").isEqualTo(crashingOnce.requests.get(0));
+        assertThat(restartedContext.forwarded("segmenter")).hasSize(5);
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldEndTheRequestWithAnErrorAndAFinalWhenGenerationFails() {
+        UpstreamStep step = start(upstream, 128);
+        AlignedPrefix prefix = TestRecords.prefix(TestRecords.request("r9", "unanswerable"), "Half.", 1);
+
+        step.process(new Record<>("r9", prefix, 0));
+        MockStores.punctuate(context);
+
+        List<Object> responses = context.forwarded("responses-sink").stream().<Object>map(f -> f.record().value()).toList();
+        assertThat(responses).hasSize(2);
+        AlignmentError error = (AlignmentError) ((AlignmentResponse) responses.get(0)).getEvent();
+        assertThat(error.getStage()).isEqualTo(AlignmentStage.UPSTREAM);
+        assertThat(error.getRound()).isEqualTo(2);
+        assertThat(error.getMessage()).contains("upstream cannot answer");
+        AnswerFinal answer = (AnswerFinal) ((AlignmentResponse) responses.get(1)).getEvent();
+        assertThat(answer.getFinishReason()).isEqualTo(AnswerFinishReason.ERROR);
+        assertThat(answer.getAnswer()).isEqualTo("Half.");
+        assertThat(answer.getRounds()).isEqualTo(1);
+        assertThat(context.forwarded("segmenter")).isEmpty();
+    }
+
+    private UpstreamStep start(TextGenerator generator, int maxStepTokens) {
+        pending = MockStores.attach(UpstreamStep.pendingStore(), context);
+        UpstreamStep step = new UpstreamStep(generator, TestPrompts.UPSTREAM, BATCH, maxStepTokens,
+                List.of("segmenter", "tokens-sink"), "responses-sink");
+        step.init(context);
+        return step;
+    }
+
+    private List<TokenDelta> deltasTo(String child) {
+        return context.forwarded(child).stream().map(f -> (TokenDelta) f.record().value()).toList();
+    }
+
+    /** Records requests; the first call dies as a crashing process would, later calls go to the delegate. */
+    private static final class CrashingOnce implements TextGenerator {
+
+        final List<CompletionRequest> requests = new ArrayList<>();
+        private final TextGenerator delegate;
+
+        CrashingOnce(TextGenerator delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Completion> generate(List<CompletionRequest> batch,
+                                                                    DeltaListener listener) {
+            requests.addAll(batch);
+            if (requests.size() == batch.size()) {
+                throw new EchoGenerator.SimulatedCrash();
+            }
+            return delegate.generate(batch, listener);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
