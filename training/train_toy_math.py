@@ -8,6 +8,7 @@ from it. Prints its run time and the accuracies it measured (greedy, in PyTorch;
 measurement is the one models/README.md records).
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -23,7 +24,7 @@ from bpe import ByteLevelBPE  # noqa: E402
 from domain import (aligner_input, aligner_tuples, answer_number, correct_sentences,  # noqa: E402
                     noisy_sentences, sample_question)
 from export_onnx import export_model  # noqa: E402
-from model import ModelConfig, TinyLlama  # noqa: E402
+from model import ModelConfig, TinyLlama, init_number_embeddings  # noqa: E402
 
 PAD, END, USER, ASSISTANT, END_OF_ANSWER = "<|pad|>", "<|end|>", "<|user|>", "<|assistant|>", "<|end_of_answer|>"
 SPECIAL_TOKENS = [PAD, END, USER, ASSISTANT, END_OF_ANSWER]
@@ -69,6 +70,16 @@ def aligner_example(row: dict):
     # The final sentence ends with the end-of-answer token: the aligner's signal that the answer is complete.
     end = END_OF_ANSWER if row["correction"].startswith("The answer is") else END
     return prompt(aligner_input(row["question"], row["prefix"], row["last"])), row["correction"], end
+
+
+def number_tokens(tok: ByteLevelBPE) -> dict:
+    """token id -> value for every whole-number token (with or without its leading space)."""
+    values = {}
+    for token, token_id in tok.vocab.items():
+        text = token[1:] if token.startswith("\u0120") else token
+        if text.isascii() and text.isdigit():
+            values[token_id] = int(text)
+    return values
 
 
 def encode_examples(tok: ByteLevelBPE, examples):
@@ -183,10 +194,11 @@ def main():
     ap.add_argument("--seed", type=int, default=20250227)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
-    ap.add_argument("--upstream-steps", type=int, default=6000)
-    ap.add_argument("--aligner-steps", type=int, default=6000)
+    ap.add_argument("--base-steps", type=int, default=2500)
+    ap.add_argument("--upstream-steps", type=int, default=600)
+    ap.add_argument("--aligner-steps", type=int, default=2000)
     ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--eval-questions", type=int, default=200)
     ap.add_argument("--fixture", help="write one random-weight model folder here and stop")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -206,22 +218,33 @@ def main():
 
     os.makedirs(args.work, exist_ok=True)
     data_rng = random.Random(args.seed + 1)
-    n_up = args.upstream_steps * args.batch_size // 4 + 1000
-    upstream_data = encode_examples(tok, upstream_examples(n_up, data_rng))
-    rows = list(aligner_rows(args.aligner_steps * args.batch_size // 12 + 1000, data_rng))
-    with open(os.path.join(args.work, "toy_math_aligner_sft.jsonl"), "w") as f:
+    base_data = encode_examples(tok, base_examples(args.base_steps * args.batch_size // 3 + 1000, data_rng))
+    upstream_data = encode_examples(tok, upstream_examples(args.upstream_steps * args.batch_size // 3 + 1000, data_rng))
+    rows = list(aligner_rows(args.aligner_steps * args.batch_size // 9 + 1000, data_rng))
+    jsonl = os.path.join(args.work, "toy_math_aligner_sft.jsonl")
+    with open(jsonl, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
     aligner_data = encode_examples(tok, (aligner_example(r) for r in rows))
-    print(f"data: {len(upstream_data)} upstream answers, {len(rows)} aligner tuples "
-          f"({os.path.join(args.work, 'toy_math_aligner_sft.jsonl')})", flush=True)
+    print(f"data: {len(base_data)} worked answers, {len(upstream_data)} upstream answers, "
+          f"{len(rows)} aligner tuples ({jsonl})", flush=True)
+
+    # Both models start from one base trained on correct worked answers, as real aligners and upstreams
+    # start from a pretrained LM; then each gets its own supervised fine-tuning.
+    base = TinyLlama(cfg)
+    init_number_embeddings(base, number_tokens(tok))
+    train(base, base_data, steps=args.base_steps, batch_size=args.batch_size, lr=args.lr,
+          seed=args.seed + 2, pad_id=pad, name="base")
+    base_state = copy.deepcopy(base.state_dict())
 
     upstream = TinyLlama(cfg)
-    train(upstream, upstream_data, steps=args.upstream_steps, batch_size=args.batch_size, lr=args.lr,
-          seed=args.seed + 2, pad_id=pad, name="upstream")
+    upstream.load_state_dict(base_state)
+    train(upstream, upstream_data, steps=args.upstream_steps, batch_size=args.batch_size, lr=args.lr / 2,
+          seed=args.seed + 3, pad_id=pad, name="upstream")
     aligner = TinyLlama(cfg)
-    train(aligner, aligner_data, steps=args.aligner_steps, batch_size=args.batch_size, lr=args.lr,
-          seed=args.seed + 3, pad_id=pad, name="aligner")
+    aligner.load_state_dict(base_state)
+    train(aligner, aligner_data, steps=args.aligner_steps, batch_size=args.batch_size, lr=args.lr / 2,
+          seed=args.seed + 4, pad_id=pad, name="aligner")
 
     export_model(upstream, os.path.join(args.out, "toy-math-upstream"), tok, eos_tokens=[END], pad_token=PAD,
                  chat_template="toy", generation={"do_sample": True, "temperature": 1.0, "top_k": 0, "top_p": 1.0})
