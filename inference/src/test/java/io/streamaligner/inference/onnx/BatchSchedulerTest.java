@@ -106,11 +106,15 @@ class BatchSchedulerTest {
 
             Completion alone = engine.run(List.of(sampled)).get(0);
             List<Completion> shared = engine.run(List.of(raggedRequests().get(3), sampled, raggedRequests().get(4)));
-            Completion otherSeed = engine.run(List.of(new CompletionRequest("s", sampled.prompt(),
-                    sampled.sampling().withSeed(2025), 30, StopCondition.NEVER))).get(0);
+            // a trained model can be confident enough that one other seed writes the same text; eight cannot all
+            List<String> otherSeeds = new ArrayList<>();
+            for (long seed = 2025; seed < 2033; seed++) {
+                otherSeeds.add(engine.run(List.of(new CompletionRequest("s", sampled.prompt(),
+                        sampled.sampling().withSeed(seed), 30, StopCondition.NEVER))).get(0).text());
+            }
 
             assertThat(shared.get(1).text()).isEqualTo(alone.text());
-            assertThat(otherSeed.text()).isNotEqualTo(alone.text());
+            assertThat(otherSeeds).as("texts drawn with other seeds").anyMatch(text -> !text.equals(alone.text()));
         }
     }
 
