@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
  * The {@code stream-aligner} command line, the main class of {@code topology/target/stream-aligner.jar}:
  * <pre>
  * java -jar topology/target/stream-aligner.jar --help
+ * java -jar topology/target/stream-aligner.jar demo --questions 5
+ * java -jar topology/target/stream-aligner.jar run --bootstrap-servers localhost:9092
+ * java -jar topology/target/stream-aligner.jar ask --bootstrap-servers localhost:9092 "What is 23 + 48 - 19?"
  * echo 'Dr. Smith paid $3.50. He left.' | java -jar topology/target/stream-aligner.jar segment --json
  * java -jar topology/target/stream-aligner.jar broker --port 9092
  * java -jar topology/target/stream-aligner.jar config --config app.properties -D processing.guarantee=at_least_once
@@ -30,6 +33,10 @@ import picocli.CommandLine.Spec;
         versionProvider = ManifestVersion.class,
         description = "Stream Aligner on Kafka Streams: an upstream LLM writes, a small aligner corrects it sentence by sentence.",
         subcommands = {
+                DemoCommand.class,
+                RunCommand.class,
+                AskCommand.class,
+                EvalCommand.class,
                 SegmentCommand.class,
                 BrokerCommand.class,
                 ConfigCommand.class,

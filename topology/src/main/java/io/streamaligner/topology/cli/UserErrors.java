@@ -1,6 +1,9 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.inference.ModelFolderException;
+import io.streamaligner.topology.app.ApplicationStartException;
 import io.streamaligner.topology.broker.EmbeddedBrokerException;
+import io.streamaligner.topology.client.AlignmentClientException;
 import io.streamaligner.topology.config.ConfigurationException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -8,7 +11,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Ends a command that failed for a reason the user can fix (a bad setting, a busy port, an unreadable
- * file) with a one-line message and exit code 1; anything else is a bug and keeps its stack trace.
+ * file, a model folder that is not one, a broker that cannot be reached, an answer that did not come) with a
+ * one-line message and exit code 1; anything else is a bug and keeps its stack trace.
  */
 public final class UserErrors {
 
@@ -21,6 +25,9 @@ public final class UserErrors {
     public static boolean isUserError(Throwable error) {
         return error instanceof ConfigurationException
                 || error instanceof EmbeddedBrokerException
+                || error instanceof ApplicationStartException
+                || error instanceof AlignmentClientException
+                || error instanceof ModelFolderException
                 || error instanceof UncheckedIOException;
     }
 

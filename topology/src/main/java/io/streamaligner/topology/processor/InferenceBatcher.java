@@ -4,6 +4,7 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.TextGenerator;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,6 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * request becomes that request's {@link Step#failed} while the others complete. {@link Error}s are not caught:
  * they end the stream thread and the work stays pending.
  *
+ * <p>Under exactly_once_v2 a batch that forwarded results requests a commit: its outputs are the next hop of
+ * their requests' rounds, and a read_committed reader sees them only once their transaction commits, so waiting for
+ * the commit interval would add up to that interval to every round. A commit per batch costs a few milliseconds
+ * against a batch of model time, and fewer transactions than a short commit interval when batches are long.
+ *
  * @param <W> the work item: the record that asks for one model call
  */
 public final class InferenceBatcher<W> {
@@ -55,6 +61,8 @@ public final class InferenceBatcher<W> {
     private final BatchSettings settings;
     private final Step<W> step;
 
+    private ProcessorContext<?, ?> context;
+    private boolean commitAfterBatch;
     private KeyValueStore<String, W> pending;
     /** The pending store's keys in arrival order (the store iterates by key): batches are first come, first served. */
     private final Set<String> arrivalOrder = new LinkedHashSet<>();
@@ -68,6 +76,8 @@ public final class InferenceBatcher<W> {
 
     /** Connects to the pending store (restored by now) and schedules the batch punctuator. */
     public void init(ProcessorContext<?, ?> context) {
+        this.context = context;
+        this.commitAfterBatch = isExactlyOnce(context);
         pending = context.getStateStore(storeName);
         arrivalOrder.clear();
         try (KeyValueIterator<String, W> restored = pending.all()) {
@@ -91,14 +101,28 @@ public final class InferenceBatcher<W> {
         return arrivalOrder.size();
     }
 
+    /** Whether the application runs exactly_once_v2, where outputs become readable only when committed. */
+    static boolean isExactlyOnce(ProcessorContext<?, ?> context) {
+        Object guarantee = context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(guarantee));
+    }
+
     /** Runs one batch of at most {@code maxBatchSize} of the oldest pending items. */
     public void runBatch() {
+        if (forwardBatch() && commitAfterBatch) {
+            context.commit();
+        }
+    }
+
+    /** Runs a batch and forwards its outcomes; whether it forwarded any. */
+    private boolean forwardBatch() {
         if (arrivalOrder.isEmpty()) {
-            return;
+            return false;
         }
         long startNanos = System.nanoTime();
         List<String> ids = new ArrayList<>(arrivalOrder).subList(0, Math.min(arrivalOrder.size(), settings.maxBatchSize()));
         List<Item<W>> items = new ArrayList<>(ids.size());
+        boolean forwarded = false;
         for (String id : ids) {
             W work = pending.get(id);
             if (work == null) {
@@ -110,10 +134,11 @@ public final class InferenceBatcher<W> {
             } catch (RuntimeException invalid) {
                 step.failed(id, work, invalid);
                 done(id);
+                forwarded = true;
             }
         }
         if (items.isEmpty()) {
-            return;
+            return forwarded;
         }
         DeltaCollector deltas = new DeltaCollector();
         List<Completion> completions;
@@ -122,24 +147,29 @@ public final class InferenceBatcher<W> {
         } catch (RuntimeException batchFailure) {
             if (items.size() == 1) {
                 fail(items.get(0), batchFailure);
-            } else {
-                runOneByOne(items, startNanos);
+                return true;
             }
-            return;
+            return runOneByOne(items, startNanos) || forwarded;
         }
         for (int i = 0; i < items.size(); i++) {
             Item<W> item = items.get(i);
             step.completed(item.id, item.work, completions.get(i), deltas.of(item.id));
             done(item.id);
         }
+        return true;
     }
 
-    /** Isolates the failing request(s) of a failed batch; what the time budget does not reach stays pending. */
-    private void runOneByOne(List<Item<W>> items, long startNanos) {
+    /**
+     * Isolates the failing request(s) of a failed batch; what the time budget does not reach stays pending.
+     * Whether it forwarded any outcome.
+     */
+    private boolean runOneByOne(List<Item<W>> items, long startNanos) {
+        boolean forwarded = false;
         for (Item<W> item : items) {
             if (System.nanoTime() - startNanos > settings.timeBudget().toNanos()) {
-                return;
+                return forwarded;
             }
+            forwarded = true;
             DeltaCollector deltas = new DeltaCollector();
             Completion completion;
             try {
@@ -151,6 +181,7 @@ public final class InferenceBatcher<W> {
             step.completed(item.id, item.work, completion, deltas.of(item.id));
             done(item.id);
         }
+        return forwarded;
     }
 
     private List<Completion> generate(List<Item<W>> items, DeltaCollector deltas) {

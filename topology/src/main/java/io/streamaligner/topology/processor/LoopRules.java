@@ -3,6 +3,7 @@ package io.streamaligner.topology.processor;
 import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
+import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.UpstreamFinish;
@@ -11,9 +12,10 @@ import io.streamaligner.topology.segment.SentenceSegmenter;
 import java.util.Optional;
 
 /**
- * The rules of the alignment loop, in one place so that the processors and any Kafka-free loop over the same
- * models (tests, benchmarks) make identical decisions: where an upstream step stops, which sentence a step
- * yields, how a correction joins the answer, when the loop ends, and how each step's sampling is seeded.
+ * The rules of the alignment loop, in one place so that the processors and the Kafka-free loop over the same
+ * models ({@link io.streamaligner.topology.inprocess.InProcessAlignmentLoop}) make identical decisions: which
+ * requests are admitted, where an upstream step stops, which sentence a step yields, how a correction joins the
+ * answer, when the loop ends, and how each step's sampling is seeded.
  */
 public final class LoopRules {
 
@@ -26,6 +28,33 @@ public final class LoopRules {
     private static final long ALIGNER_SEED_SALT = 0x5EED_A11C_0DE5_0001L;
 
     private LoopRules() {
+    }
+
+    /**
+     * Whether a request may enter the loop: its id matches its key, the question is not blank, its limits are
+     * positive and its sampling parameters are valid.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void validateRequest(String key, AlignmentRequest request) {
+        if (!key.equals(request.getRequestId())) {
+            throw new IllegalArgumentException("request_id '" + request.getRequestId() + "' differs from the key '" + key + "'");
+        }
+        if (request.getQuestion().isBlank()) {
+            throw new IllegalArgumentException("question is blank");
+        }
+        if (request.getMaxRounds() <= 0) {
+            throw new IllegalArgumentException("max_rounds must be positive, got " + request.getMaxRounds());
+        }
+        if (request.getMaxTotalTokens() <= 0) {
+            throw new IllegalArgumentException("max_total_tokens must be positive, got " + request.getMaxTotalTokens());
+        }
+        GenerationParams generation = request.getGeneration();
+        if (generation.getMaxNewTokensPerStep() <= 0) {
+            throw new IllegalArgumentException("max_new_tokens_per_step must be positive, got "
+                    + generation.getMaxNewTokensPerStep());
+        }
+        upstreamSampling(generation, 1); // throws on invalid sampling parameters
     }
 
     /** One step's sentence and whether the upstream's answer ends with it. */

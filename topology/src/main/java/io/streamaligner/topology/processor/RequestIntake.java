@@ -4,7 +4,6 @@ import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AlignmentStage;
 import io.streamaligner.schemas.AnswerFinishReason;
-import io.streamaligner.schemas.GenerationParams;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,7 +42,7 @@ public final class RequestIntake implements Processor<String, AlignmentRequest, 
                 .setStartedAtMs(now)
                 .build();
         try {
-            validate(record.key(), request);
+            LoopRules.validateRequest(record.key(), request);
         } catch (IllegalArgumentException invalid) {
             context.forward(record.withValue(ResponseEvents.error(record.key(), AlignmentStage.REQUEST, 0, invalid))
                     .withTimestamp(now), responsesChild);
@@ -52,26 +51,5 @@ public final class RequestIntake implements Processor<String, AlignmentRequest, 
             return;
         }
         context.forward(record.withValue(roundZero).withTimestamp(now), upstreamChild);
-    }
-
-    private static void validate(String key, AlignmentRequest request) {
-        if (!key.equals(request.getRequestId())) {
-            throw new IllegalArgumentException("request_id '" + request.getRequestId() + "' differs from the key '" + key + "'");
-        }
-        if (request.getQuestion().isBlank()) {
-            throw new IllegalArgumentException("question is blank");
-        }
-        if (request.getMaxRounds() <= 0) {
-            throw new IllegalArgumentException("max_rounds must be positive, got " + request.getMaxRounds());
-        }
-        if (request.getMaxTotalTokens() <= 0) {
-            throw new IllegalArgumentException("max_total_tokens must be positive, got " + request.getMaxTotalTokens());
-        }
-        GenerationParams generation = request.getGeneration();
-        if (generation.getMaxNewTokensPerStep() <= 0) {
-            throw new IllegalArgumentException("max_new_tokens_per_step must be positive, got "
-                    + generation.getMaxNewTokensPerStep());
-        }
-        LoopRules.upstreamSampling(generation, 1); // throws on invalid sampling parameters
     }
 }

@@ -44,14 +44,18 @@ public final class ResponseEvents {
     }
 
     public static AlignmentResponse error(String requestId, AlignmentStage stage, int round, Throwable cause) {
-        String message = cause.getMessage() == null ? cause.getClass().getName()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return response(requestId, AlignmentError.newBuilder()
                 .setRequestId(requestId)
                 .setStage(stage)
                 .setRound(round)
-                .setMessage(message)
+                .setMessage(errorMessage(cause))
                 .build());
+    }
+
+    /** How an error event states its cause: the exception's simple name and message. */
+    public static String errorMessage(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private static AlignmentResponse response(String requestId, Object event) {

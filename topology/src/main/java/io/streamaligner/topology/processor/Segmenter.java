@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * per request in the {@value #STEPS_STORE} store until the step's last delta (the one with a {@link StepEnd}),
  * which carries the token count, timing and context the sentence needs; the sentence is then cut by
  * {@link LoopRules#stepSentence}. Replayed deltas (an index already buffered, an older round) are dropped.
+ *
+ * <p>Under exactly_once_v2 it requests a commit with each sentence: with every hop through its topic the sentence
+ * is the next hop of the round and becomes readable only when committed (see {@link InferenceBatcher}). In memory
+ * the same commit is requested by the upstream step's batch anyway, so the request costs nothing there.
  */
 public final class Segmenter implements Processor<String, TokenDelta, String, SuffixSentence> {
 
@@ -29,6 +33,7 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
 
     private KeyValueStore<String, StepBuffer> steps;
     private ProcessorContext<String, SuffixSentence> context;
+    private boolean commitWithSentence;
 
     /**
      * Buffers of unfinished steps. Cached: a step's deltas usually arrive together, so the buffer is written and
@@ -43,6 +48,7 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
     public void init(ProcessorContext<String, SuffixSentence> context) {
         this.context = context;
         this.steps = context.getStateStore(STEPS_STORE);
+        this.commitWithSentence = InferenceBatcher.isExactlyOnce(context);
     }
 
     @Override
@@ -85,5 +91,8 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
                 .setContext(end.getContext())
                 .build();
         context.forward(record.withValue(sentence));
+        if (commitWithSentence) {
+            context.commit();
+        }
     }
 }

@@ -27,7 +27,7 @@ class StreamAlignerCommandTest {
         int exitCode = run(StreamAlignerCommand.newCommandLine(), "--help");
 
         assertThat(exitCode).isZero();
-        assertThat(out.toString()).contains("Usage: stream-aligner", "segment", "broker", "config");
+        assertThat(out.toString()).contains("Usage: stream-aligner", "demo", "run", "ask", "segment", "broker", "config");
     }
 
     @Test

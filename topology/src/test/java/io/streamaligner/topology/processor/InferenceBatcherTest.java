@@ -2,7 +2,9 @@ package io.streamaligner.topology.processor;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.topology.AlignmentTopology;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -153,6 +155,34 @@ class InferenceBatcherTest {
         assertThat(outcomes).containsExactly("failed a cannot render invalid input");
         assertThat(generator.batches).isEmpty();
         assertThat(batcher.pendingCount()).isZero();
+    }
+
+    @Test
+    void shouldRequestACommitAfterABatchUnderExactlyOnce() {
+        MockProcessorContext<Object, Object> context = MockStores.newContext();
+        InferenceBatcher<String> batcher = batcher(context, 8, Duration.ofSeconds(5));
+
+        MockStores.punctuate(context);
+        assertThat(context.committed()).as("nothing forwarded, nothing to hurry").isFalse();
+        batcher.add("a", "alpha");
+        assertThat(context.committed()).isFalse();
+        MockStores.punctuate(context);
+
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void shouldLeaveCommitsToTheIntervalUnderAtLeastOnce() {
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(
+                AlignmentTopology.streamsConfig("processor-test", "unused:9092", StreamsConfig.AT_LEAST_ONCE));
+        context.setCurrentSystemTimeMs(10_000);
+        InferenceBatcher<String> batcher = batcher(context, 8, Duration.ofSeconds(5));
+
+        batcher.add("a", "alpha");
+        MockStores.punctuate(context);
+
+        assertThat(outcomes).hasSize(1);
+        assertThat(context.committed()).isFalse();
     }
 
     private InferenceBatcher<String> batcher(MockProcessorContext<Object, Object> context, int maxBatchSize,

@@ -52,6 +52,16 @@ class SegmenterTest {
     }
 
     @Test
+    void shouldRequestACommitWithEachSentenceUnderExactlyOnce() {
+        segmenter.process(delta(2, 0, " Two", null));
+        assertThat(context.committed()).isFalse();
+
+        segmenter.process(delta(2, 1, " is four.", end(UpstreamFinish.SENTENCE)));
+
+        assertThat(context.committed()).as("the sentence is the round's next hop").isTrue();
+    }
+
+    @Test
     void shouldKeepRequestsApart() {
         segmenter.process(delta(2, 0, " Mine", null));
         segmenter.process(new Record<>("r2", TokenDelta.newBuilder().setRequestId("r2").setRound(1).setIndex(0)

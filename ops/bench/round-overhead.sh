@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The Kafka overhead of one correction round of the loop, beside the floor of three raw produce→consume hops,
+# measured on one embedded broker in one run (ops/src/main/java/io/streamaligner/ops/bench/RoundOverhead.java).
+#
+#   ops/bench/round-overhead.sh [--requests N] [--rounds R] [--warmup W] [--hop-samples H] [--default-only]
+#                               [--kafka KEY=VALUE ...]   (a Kafka/Streams property over the defaults, to try a tuning)
+#
+# Round overhead: with zero-latency models, the time from the aligner's call for round k of a request to its call
+# for round k + 1 (feedback produced and committed, the feedback hop, the upstream step, segmentation, the
+# aligner's batching), requests one at a time. Reported for both wirings (IN_MEMORY, TOPICS) and both guarantees
+# (exactly_once_v2, at_least_once) unless --default-only. The last line, for the default configuration
+# (IN_MEMORY, exactly_once_v2):
+#   round_overhead_ms p50=X p99=Y floor_ms p50=Z
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+# Compile the modules it needs (quietly, only when a source changed since the last build) and note the classpath.
+WORK="$ROOT/target/bench"
+mkdir -p "$WORK"
+STAMP="$WORK/round-overhead.stamp"
+if [[ ! -f "$STAMP" || ! -f "$WORK/round-overhead.classpath" || -n "$(find schemas inference topology ops pom.xml \
+      \( -path '*/src/main/*' -o -name pom.xml \) -newer "$STAMP" -print -quit)" ]]; then
+  echo "building schemas, inference, topology, ops (mvn -q) ..." >&2
+  mvn -q -pl ops -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/round-overhead.classpath" >&2
+  touch "$STAMP"
+fi
+CLASSPATH_BENCH="ops/target/classes:topology/target/classes:inference/target/classes:schemas/target/classes:$(cat "$WORK/round-overhead.classpath")"
+
+exec java -cp "$CLASSPATH_BENCH" io.streamaligner.ops.bench.RoundOverhead "$@"

@@ -1,0 +1,16 @@
+package io.streamaligner.topology.app;
+
+/**
+ * The application could not start: its topics cannot be created or do not fit the loop, or Kafka Streams did not
+ * reach RUNNING. The message says which; the cause, when there is one, says why.
+ */
+public class ApplicationStartException extends RuntimeException {
+
+    public ApplicationStartException(String message) {
+        super(message);
+    }
+
+    public ApplicationStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,114 @@
+package io.streamaligner.topology.app;
+
+import io.streamaligner.inference.model.GenerationDefaults;
+import io.streamaligner.inference.onnx.EngineOptions;
+import io.streamaligner.inference.onnx.OnnxTextGenerator;
+import io.streamaligner.inference.template.AlignerInput;
+import io.streamaligner.inference.template.ChatTemplate;
+import io.streamaligner.topology.AlignmentModels;
+import io.streamaligner.topology.config.StreamAlignerConfig;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The upstream and aligner models opened on ONNX Runtime from their folders, wired to their chat templates as
+ * {@link AlignmentModels}; closing this closes both engines. The application, the in-process loop and
+ * evaluations open them the same way, so they all run the same prompts.
+ *
+ * <pre>{@code
+ * try (LoadedModels loaded = LoadedModels.open(config)) {
+ *     List<AlignedAnswer> answers = new InProcessAlignmentLoop(loaded.models(), TopologySettings.DEFAULTS).run(requests);
+ * }
+ * }</pre>
+ */
+public final class LoadedModels implements AutoCloseable {
+
+    private final OnnxTextGenerator upstream;
+    private final OnnxTextGenerator aligner;
+    private final AlignmentModels models;
+
+    private LoadedModels(OnnxTextGenerator upstream, ChatTemplate upstreamTemplate, OnnxTextGenerator aligner,
+                         ChatTemplate alignerTemplate) {
+        this.upstream = upstream;
+        this.aligner = aligner;
+        this.models = new AlignmentModels(
+                upstream, upstreamTemplate::upstreamPrompt,
+                aligner, (question, prefix, last) -> alignerTemplate.alignerPrompt(new AlignerInput(question, prefix, last)));
+    }
+
+    /** The configured model folders and templates, on the CPU. */
+    public static LoadedModels open(StreamAlignerConfig config) {
+        return open(config, EngineOptions.cpu());
+    }
+
+    /** The configured model folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template}). */
+    public static LoadedModels open(StreamAlignerConfig config, EngineOptions options) {
+        Objects.requireNonNull(config, "config");
+        return open(config.upstreamModelDir(), config.upstreamTemplate(), config.alignerModelDir(), config.alignerTemplate(),
+                options);
+    }
+
+    /**
+     * Opens both folders.
+     *
+     * @param upstreamTemplate a chat template name, or empty for the one the folder names
+     * @param alignerTemplate  a chat template name, or empty for the one the folder names
+     * @throws io.streamaligner.inference.ModelFolderException if a folder is missing, malformed or names no template
+     *                                                        while none is given
+     */
+    public static LoadedModels open(Path upstreamDir, Optional<String> upstreamTemplate, Path alignerDir,
+                                    Optional<String> alignerTemplate, EngineOptions options) {
+        Objects.requireNonNull(upstreamDir, "upstreamDir");
+        Objects.requireNonNull(upstreamTemplate, "upstreamTemplate");
+        Objects.requireNonNull(alignerDir, "alignerDir");
+        Objects.requireNonNull(alignerTemplate, "alignerTemplate");
+        Objects.requireNonNull(options, "options");
+        OnnxTextGenerator upstream = OnnxTextGenerator.open(upstreamDir, options);
+        OnnxTextGenerator aligner = null;
+        try {
+            ChatTemplate upstreamChat = template(upstream, upstreamTemplate);
+            aligner = OnnxTextGenerator.open(alignerDir, options);
+            return new LoadedModels(upstream, upstreamChat, aligner, template(aligner, alignerTemplate));
+        } catch (RuntimeException e) {
+            if (aligner != null) {
+                aligner.close();
+            }
+            upstream.close();
+            throw e;
+        }
+    }
+
+    private static ChatTemplate template(OnnxTextGenerator generator, Optional<String> override) {
+        return override.map(generator::chatTemplate).orElseGet(generator::chatTemplate);
+    }
+
+    /** The two models and their prompt renderers, for the topology or the in-process loop. */
+    public AlignmentModels models() {
+        return models;
+    }
+
+    public OnnxTextGenerator upstream() {
+        return upstream;
+    }
+
+    public OnnxTextGenerator aligner() {
+        return aligner;
+    }
+
+    /** The sampling the upstream's authors recommend ({@code generation_config.json}). */
+    public GenerationDefaults upstreamGenerationDefaults() {
+        return upstream.modelFolder().generationDefaults();
+    }
+
+    /** Closes the aligner, then the upstream. */
+    @Override
+    public void close() {
+        try {
+            aligner.close();
+        } finally {
+            upstream.close();
+        }
+    }
+}

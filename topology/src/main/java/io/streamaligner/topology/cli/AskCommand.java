@@ -1,0 +1,115 @@
+package io.streamaligner.topology.cli;
+
+import io.streamaligner.schemas.AlignmentError;
+import io.streamaligner.schemas.AlignmentRequest;
+import io.streamaligner.schemas.AnswerFinal;
+import io.streamaligner.schemas.GenerationParams;
+import io.streamaligner.schemas.SentenceAligned;
+import io.streamaligner.topology.Topics;
+import io.streamaligner.topology.app.AlignmentStack;
+import io.streamaligner.topology.client.AlignmentClient;
+import io.streamaligner.topology.client.AlignmentClientException;
+import io.streamaligner.topology.client.AlignmentRequests;
+import io.streamaligner.topology.client.ResponseListener;
+import io.streamaligner.topology.config.StreamAlignerConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ask}: produces one prompt and prints its sentences as they are aligned (original → corrected), then the
+ * final answer. With bootstrap servers it talks to a running application; without, it starts an embedded broker
+ * and the application for the duration of the question.
+ */
+@Command(name = "ask",
+        description = {"Asks one question: produces it to the prompts topic, prints each sentence as it is aligned "
+                + "(original → corrected), then the final answer.",
+                "Without --bootstrap-servers it starts an embedded broker and the application for the question."})
+public final class AskCommand implements Callable<Integer> {
+
+    @Mixin
+    private ConfigOptions config;
+
+    @Parameters(index = "0", paramLabel = "QUESTION", description = "The question, e.g. \"What is 23 + 48 - 19?\"")
+    private String question;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "A system prompt for the upstream.")
+    private String systemPrompt;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the upstream's sampling, for a repeatable answer (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--greedy", description = "Decode the upstream greedily instead of with its recommended sampling.")
+    private boolean greedy;
+
+    @Option(names = "--max-rounds", paramLabel = "N", defaultValue = "16",
+            description = "Sentences to align at most (default: ${DEFAULT-VALUE}, as in the paper).")
+    private int maxRounds;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Give up waiting for the answer after this long (default: ${DEFAULT-VALUE}).")
+    private long timeoutSeconds;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StreamAlignerConfig resolved = config.resolve();
+        GenerationParams generation = greedy ? AlignmentRequests.greedy() : UpstreamSampling.recommended(resolved, seed, err);
+        AlignmentRequest.Builder builder = AlignmentRequests.builder(question).setGeneration(generation).setMaxRounds(maxRounds);
+        if (systemPrompt != null) {
+            builder.setSystemPrompt(systemPrompt);
+        }
+        AlignmentRequest request = builder.build();
+
+        Optional<AlignmentStack> stack = Optional.empty();
+        if (resolved.bootstrapServers().isEmpty()) {
+            err.println("No bootstrap servers given: starting an embedded Kafka broker and the application for this question ...");
+            err.flush();
+            stack = Optional.of(AlignmentStack.start(resolved));
+        }
+        StreamAlignerConfig onBroker = stack.map(AlignmentStack::config).orElse(resolved);
+        try (AlignmentClient client = AlignmentClient.connect(onBroker.kafkaProperties(),
+                Topics.withPrefix(onBroker.topicPrefix()), Duration.ofSeconds(timeoutSeconds))) {
+            AnswerFinal answer = client.submit(request, new PrintingListener(out, err)).get();
+            out.println("Answer: " + answer.getAnswer());
+            out.println("(" + answer.getRounds() + " rounds, " + answer.getFinishReason() + ", " + answer.getTotalMs() + " ms; upstream "
+                    + UpstreamSampling.describe(generation) + ")");
+            out.flush();
+            return CommandLine.ExitCode.OK;
+        } catch (ExecutionException e) {
+            throw new AlignmentClientException("no answer to request " + request.getRequestId(), e.getCause());
+        } finally {
+            stack.ifPresent(AlignmentStack::close);
+        }
+    }
+
+    /** Prints each event of the one request as it arrives. */
+    private record PrintingListener(PrintWriter out, PrintWriter err) implements ResponseListener {
+
+        @Override
+        public void onSentence(SentenceAligned sentence) {
+            out.println(AlignedSentenceLine.format(sentence));
+            out.flush();
+        }
+
+        @Override
+        public void onError(AlignmentError error) {
+            err.println("error in round " + error.getRound() + " (" + error.getStage() + "): " + error.getMessage());
+            err.flush();
+        }
+    }
+}

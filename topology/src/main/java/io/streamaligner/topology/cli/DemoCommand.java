@@ -1,0 +1,129 @@
+package io.streamaligner.topology.cli;
+
+import io.streamaligner.schemas.AlignmentError;
+import io.streamaligner.schemas.AnswerFinal;
+import io.streamaligner.schemas.GenerationParams;
+import io.streamaligner.schemas.SentenceAligned;
+import io.streamaligner.topology.app.AlignmentStack;
+import io.streamaligner.topology.client.AlignmentClient;
+import io.streamaligner.topology.client.AlignmentClientException;
+import io.streamaligner.topology.client.AlignmentRequests;
+import io.streamaligner.topology.client.ResponseListener;
+import io.streamaligner.topology.config.StreamAlignerConfig;
+import io.streamaligner.topology.toymath.AnswerNumber;
+import io.streamaligner.topology.toymath.ToyMathQuestion;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: the whole product on one machine. Starts an embedded broker (unless bootstrap servers are given)
+ * and the application with the bundled models, asks N sample questions of the toy arithmetic domain at once,
+ * prints each sentence live as it is aligned (original → corrected, changed ones marked), then each final answer
+ * with whether its number is right, and {@code answers right: R/N}. The upstream samples as its
+ * {@code generation_config.json} recommends, seeded per question, so a run is repeatable; the aligner is greedy.
+ */
+@Command(name = "demo",
+        description = {"Starts an embedded broker and the application with the bundled models, asks N toy arithmetic "
+                + "questions concurrently, prints each sentence live (original → corrected, * = changed), then each "
+                + "answer, right or wrong, and 'answers right: R/N'."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    private ConfigOptions config;
+
+    @Option(names = "--questions", paramLabel = "N", defaultValue = "5",
+            description = "How many questions to ask (default: ${DEFAULT-VALUE}).")
+    private int questionCount;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of the questions; question i's upstream sampling uses seed S + i (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (questionCount < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--questions must be at least 1, was " + questionCount);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        StreamAlignerConfig resolved = config.resolve();
+        List<ToyMathQuestion> questions = ToyMathQuestion.sample(seed, questionCount);
+        out.println("Starting " + (resolved.bootstrapServers().isPresent() ? "the application on " + resolved.bootstrapServers().get()
+                : "an embedded Kafka broker and the application") + " ...");
+        out.flush();
+        try (AlignmentStack stack = AlignmentStack.start(resolved);
+             AlignmentClient client = AlignmentClient.connect(stack.config())) {
+            out.println("Ready: Kafka at " + stack.bootstrapServers() + ", " + resolved.processingGuarantee().configValue()
+                    + "; upstream " + resolved.upstreamModelDir().getFileName() + ", aligner " + resolved.alignerModelDir().getFileName());
+            List<CompletableFuture<AnswerFinal>> answers = new ArrayList<>();
+            String sampling = null;
+            for (int i = 0; i < questions.size(); i++) {
+                GenerationParams generation = UpstreamSampling.recommended(resolved, seed + i, spec.commandLine().getErr());
+                sampling = UpstreamSampling.describe(generation);
+                String label = label(i);
+                out.println(label + " " + questions.get(i).text());
+                String requestId = "demo-q" + (i + 1) + "-" + AlignmentRequests.newRequestId();
+                answers.add(client.submit(AlignmentRequests.builder(requestId, questions.get(i).text())
+                        .setGeneration(generation).build(), new LiveLines(label, out)));
+            }
+            out.println("Asked " + questions.size() + " questions (upstream " + sampling + ", seeds " + seed + ".."
+                    + (seed + questions.size() - 1) + "; aligner greedy). Sentences as they are aligned, * = corrected:");
+            out.flush();
+
+            int right = 0;
+            List<String> answerLines = new ArrayList<>();
+            for (int i = 0; i < questions.size(); i++) {
+                ToyMathQuestion question = questions.get(i);
+                AnswerFinal answer = answers.get(i).get();
+                boolean isRight = AnswerNumber.isRight(question, answer.getAnswer());
+                right += isRight ? 1 : 0;
+                OptionalInt number = AnswerNumber.of(answer.getAnswer());
+                answerLines.add(label(i) + " " + question.text() + "  " + (number.isPresent() ? number.getAsInt() : "no number")
+                        + (isRight ? "  right" : "  wrong (expected " + question.result() + ")") + "  [" + answer.getRounds()
+                        + " rounds, " + answer.getFinishReason() + ", " + answer.getTotalMs() + " ms]");
+                answerLines.add("     " + answer.getAnswer());
+            }
+            out.println();
+            out.println("Answers:");
+            answerLines.forEach(out::println);
+            out.println("answers right: " + right + "/" + questions.size());
+            out.flush();
+            return CommandLine.ExitCode.OK;
+        } catch (ExecutionException e) {
+            throw new AlignmentClientException("a demo question got no answer", e.getCause());
+        }
+    }
+
+    private static String label(int index) {
+        return "[q" + (index + 1) + "]";
+    }
+
+    /** Prints each sentence of one question as it is aligned; all questions share the client's one thread. */
+    private record LiveLines(String label, PrintWriter out) implements ResponseListener {
+
+        @Override
+        public void onSentence(SentenceAligned sentence) {
+            out.println(label + " " + AlignedSentenceLine.format(sentence));
+            out.flush();
+        }
+
+        @Override
+        public void onError(AlignmentError error) {
+            out.println(label + " error in round " + error.getRound() + " (" + error.getStage() + "): " + error.getMessage());
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.streamaligner.topology.cli;
+
+import io.streamaligner.topology.app.AlignmentApplication;
+import io.streamaligner.topology.app.AlignmentStack;
+import io.streamaligner.topology.config.StreamAlignerConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code run}: the application alone ({@link AlignmentApplication}) until Ctrl-C or SIGTERM, which close it
+ * cleanly (Kafka Streams commits, the models close, an embedded broker stops). Without bootstrap servers it starts
+ * an embedded broker for itself and prints its address for clients. Exits 1 if Kafka Streams shuts down on its own.
+ */
+@Command(name = "run",
+        description = {"Runs the Stream Aligner application (reads prompts, writes responses) until Ctrl-C.",
+                "Without --bootstrap-servers (or bootstrap.servers in the configuration) it starts an embedded Kafka broker."})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final long SHUTDOWN_WAIT_SECONDS = 60;
+
+    @Mixin
+    private ConfigOptions config;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM run the hook; it lets serve() close everything before the JVM goes.
+        Thread hook = new Thread(() -> {
+            stopRequested.complete(null);
+            awaitQuietly(stopped);
+        }, "run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return serve(stopRequested);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Starts the stack, reports where it is, and closes it once {@code stopRequested} completes or Streams fails. */
+    int serve(CompletableFuture<Void> stopRequested) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        StreamAlignerConfig resolved = config.resolve();
+        out.println("Starting stream-aligner (" + (resolved.bootstrapServers().isPresent() ? "Kafka at " + resolved.bootstrapServers().get()
+                : "embedded Kafka broker") + ") ...");
+        out.flush();
+        KafkaStreams.State end;
+        try (AlignmentStack stack = AlignmentStack.start(resolved)) {
+            AlignmentApplication application = stack.application();
+            out.println("stream-aligner running: Kafka at " + stack.bootstrapServers()
+                    + stack.embeddedBroker().map(broker -> " (embedded broker, data in " + broker.dataDir() + ")").orElse(""));
+            out.println("  reads " + application.topics().prompts().name() + ", writes " + application.topics().responses().name()
+                    + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.partitions() + " partitions");
+            out.println("  upstream " + resolved.upstreamModelDir() + ", aligner " + resolved.alignerModelDir());
+            out.println("Ctrl-C stops it.");
+            out.flush();
+            CompletableFuture.anyOf(stopRequested, application.stopped()).join();
+            end = application.state();
+        }
+        boolean failed = end == KafkaStreams.State.ERROR || end == KafkaStreams.State.PENDING_ERROR;
+        out.println(failed ? "stream-aligner stopped: Kafka Streams failed (see the log)." : "stream-aligner stopped.");
+        out.flush();
+        return failed ? 1 : CommandLine.ExitCode.OK;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

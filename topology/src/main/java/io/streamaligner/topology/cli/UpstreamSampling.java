@@ -1,0 +1,37 @@
+package io.streamaligner.topology.cli;
+
+import io.streamaligner.inference.ModelFolderException;
+import io.streamaligner.schemas.GenerationParams;
+import io.streamaligner.topology.client.AlignmentRequests;
+import io.streamaligner.topology.config.StreamAlignerConfig;
+import java.io.PrintWriter;
+
+/**
+ * The sampling {@code ask} and {@code demo} give the upstream: what its {@code generation_config.json} recommends
+ * (the toy upstream samples at temperature 1.0, and so makes the slips the aligner fixes), seeded so that a run
+ * can be repeated. A client without the model folder falls back to greedy decoding, saying so.
+ */
+final class UpstreamSampling {
+
+    private UpstreamSampling() {
+    }
+
+    static GenerationParams recommended(StreamAlignerConfig config, long seed, PrintWriter err) {
+        try {
+            return AlignmentRequests.recommended(config.upstreamModelDir(), seed);
+        } catch (ModelFolderException e) {
+            err.println("note: cannot read the upstream's generation_config.json (" + e.getMessage() + "); decoding greedily");
+            err.flush();
+            return AlignmentRequests.greedy();
+        }
+    }
+
+    /** "greedy" or "temperature 1.0, top-k 50, top-p 1.0", for the header lines. */
+    static String describe(GenerationParams generation) {
+        if (generation.getTemperature() == 0) {
+            return "greedy";
+        }
+        return "temperature " + generation.getTemperature() + ", top-k " + generation.getTopK() + ", top-p "
+                + generation.getTopP();
+    }
+}
