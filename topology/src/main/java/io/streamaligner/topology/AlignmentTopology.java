@@ -95,16 +95,18 @@ public final class AlignmentTopology {
         // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
         List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
         topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(models.upstream(), models.upstreamPrompt(),
-                settings.batch(), settings.maxUpstreamStepTokens(), deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX),
+                settings.batch(), settings.maxUpstreamStepTokens(), deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX,
+                !inMemory),
                 REQUEST_INTAKE, FEEDBACK_DECODER);
         topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
 
         if (inMemory) {
-            topology.addProcessor(SEGMENTER, Segmenter::new, UPSTREAM_STEP);
+            // in memory only the aligner's feedback crosses a topic, so only the aligner's batches commit at once
+            topology.addProcessor(SEGMENTER, () -> new Segmenter(false), UPSTREAM_STEP);
         } else {
             // every hop through its topic: the segmenter and the aligner read what the step before them published
             addDecodedSource(topology, TOKENS_SOURCE, topics.upstreamTokens(), TOKENS_DECODER, SEGMENTER, decoders);
-            topology.addProcessor(SEGMENTER, Segmenter::new, TOKENS_DECODER);
+            topology.addProcessor(SEGMENTER, () -> new Segmenter(true), TOKENS_DECODER);
             addDecodedSource(topology, SENTENCES_SOURCE, topics.sentences(), SENTENCES_DECODER, ALIGNER, decoders);
         }
         topology.addStateStore(Segmenter.stepsStore(), SEGMENTER);

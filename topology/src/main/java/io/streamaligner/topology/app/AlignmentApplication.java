@@ -90,14 +90,14 @@ public final class AlignmentApplication implements AutoCloseable {
         this.temporaryStateDir = temporaryStateDir;
     }
 
-    /** Starts the application over the configured models (on the CPU) with the default topology settings. */
+    /** Starts the application over the configured models with the default topology settings. */
     public static AlignmentApplication start(StreamAlignerConfig config) {
         return start(config, TopologySettings.DEFAULTS);
     }
 
-    /** Starts the application over the configured models (on the CPU). */
+    /** Starts the application over the configured models, run as {@code streamaligner.engine.*} says. */
     public static AlignmentApplication start(StreamAlignerConfig config, TopologySettings settings) {
-        return start(config, settings, EngineOptions.cpu());
+        return start(config, settings, config.engine());
     }
 
     /**

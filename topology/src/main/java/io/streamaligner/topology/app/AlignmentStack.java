@@ -33,12 +33,12 @@ public final class AlignmentStack implements AutoCloseable {
 
     /** Starts a broker if needed, then the application over the configured models with the default settings. */
     public static AlignmentStack start(StreamAlignerConfig config) {
-        return start(config, TopologySettings.DEFAULTS, EngineOptions.cpu());
+        return start(config, TopologySettings.DEFAULTS);
     }
 
-    /** As {@link #start(StreamAlignerConfig, TopologySettings, EngineOptions)}, on the CPU. */
+    /** As {@link #start(StreamAlignerConfig, TopologySettings, EngineOptions)}, with the configured engine options. */
     public static AlignmentStack start(StreamAlignerConfig config, TopologySettings settings) {
-        return start(config, settings, EngineOptions.cpu());
+        return start(config, settings, config.engine());
     }
 
     /**

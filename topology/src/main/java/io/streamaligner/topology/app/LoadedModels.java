@@ -38,9 +38,9 @@ public final class LoadedModels implements AutoCloseable {
                 aligner, (question, prefix, last) -> alignerTemplate.alignerPrompt(new AlignerInput(question, prefix, last)));
     }
 
-    /** The configured model folders and templates, on the CPU. */
+    /** The configured model folders and templates, run as {@code streamaligner.engine.*} says. */
     public static LoadedModels open(StreamAlignerConfig config) {
-        return open(config, EngineOptions.cpu());
+        return open(config, config.engine());
     }
 
     /** The configured model folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template}). */

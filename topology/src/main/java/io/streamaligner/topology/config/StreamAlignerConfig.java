@@ -2,8 +2,11 @@ package io.streamaligner.topology.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.streamaligner.inference.onnx.EngineOptions;
+import io.streamaligner.inference.onnx.ExecutionProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,6 +32,10 @@ import java.util.TreeSet;
  * streamaligner.aligner.model=./models/toy-math-aligner
  * streamaligner.upstream.template=llama3            # none: the model folder's own template
  * streamaligner.aligner.template=gemma
+ * streamaligner.engine.provider=cpu                 # or cuda (needs the -Pcuda build and CUDA 12 + cuDNN 9)
+ * streamaligner.engine.device=0                     # the CUDA device
+ * streamaligner.engine.cpu.fallback=false           # run on the CPU if CUDA cannot load (never implicit)
+ * streamaligner.engine.threads=1                    # ONNX Runtime threads per operator, per model; 0: one per core
  * </pre>
  *
  * @param bootstrapServers        the Kafka cluster, or empty for an embedded broker
@@ -41,6 +48,7 @@ import java.util.TreeSet;
  * @param alignerModelDir         the aligner model's folder
  * @param upstreamTemplate        a chat template name overriding the upstream model folder's own
  * @param alignerTemplate         a chat template name overriding the aligner model folder's own
+ * @param engine                  how both models run (execution provider, device, threads)
  * @param kafkaPassThrough        all other Kafka properties, as given
  */
 public record StreamAlignerConfig(
@@ -54,6 +62,7 @@ public record StreamAlignerConfig(
         Path alignerModelDir,
         Optional<String> upstreamTemplate,
         Optional<String> alignerTemplate,
+        EngineOptions engine,
         Map<String, String> kafkaPassThrough) {
 
     /** The namespace of the application's own settings. */
@@ -65,9 +74,14 @@ public record StreamAlignerConfig(
     public static final String ALIGNER_MODEL = PREFIX + "aligner.model";
     public static final String UPSTREAM_TEMPLATE = PREFIX + "upstream.template";
     public static final String ALIGNER_TEMPLATE = PREFIX + "aligner.template";
+    public static final String ENGINE_PROVIDER = PREFIX + "engine.provider";
+    public static final String ENGINE_DEVICE = PREFIX + "engine.device";
+    public static final String ENGINE_CPU_FALLBACK = PREFIX + "engine.cpu.fallback";
+    public static final String ENGINE_THREADS = PREFIX + "engine.threads";
     /** Every key of the application's own; any other {@value #PREFIX} key is a typo and rejected. */
     public static final Set<String> APP_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL,
-            ALIGNER_MODEL, UPSTREAM_TEMPLATE, ALIGNER_TEMPLATE);
+            ALIGNER_MODEL, UPSTREAM_TEMPLATE, ALIGNER_TEMPLATE, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK,
+            ENGINE_THREADS);
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -75,6 +89,12 @@ public record StreamAlignerConfig(
 
     public static final String DEFAULT_APPLICATION_ID = "stream-aligner";
     public static final int DEFAULT_PARTITIONS = 4;
+    /**
+     * One thread per operator and model: the application runs two models beside Kafka's threads, and ONNX Runtime's
+     * spinning thread pools starve each other on a small machine (on 2 cores a round of the toy loop took twice as
+     * long with ONNX Runtime's own choice). Raise it for large models on many cores.
+     */
+    public static final int DEFAULT_ENGINE_THREADS = 1;
 
     public StreamAlignerConfig {
         requireNonNull(bootstrapServers, "bootstrapServers");
@@ -86,6 +106,7 @@ public record StreamAlignerConfig(
         requireNonNull(alignerModelDir, "alignerModelDir");
         requireNonNull(upstreamTemplate, "upstreamTemplate");
         requireNonNull(alignerTemplate, "alignerTemplate");
+        requireNonNull(engine, "engine");
         if (applicationId.isBlank()) {
             throw new ConfigurationException(APPLICATION_ID + " must not be blank");
         }
@@ -135,6 +156,7 @@ public record StreamAlignerConfig(
                         .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)),
                 nonBlank(settings, UPSTREAM_TEMPLATE),
                 nonBlank(settings, ALIGNER_TEMPLATE),
+                engineOptions(settings),
                 passThrough);
     }
 
@@ -147,7 +169,7 @@ public record StreamAlignerConfig(
     public StreamAlignerConfig withBootstrapServers(String servers) {
         return new StreamAlignerConfig(Optional.of(requireNonNull(servers, "servers")), applicationId, processingGuarantee,
                 topicPrefix, partitions, dataDir, upstreamModelDir, alignerModelDir, upstreamTemplate, alignerTemplate,
-                kafkaPassThrough);
+                engine, kafkaPassThrough);
     }
 
     /**
@@ -174,6 +196,10 @@ public record StreamAlignerConfig(
         described.put(ALIGNER_MODEL, alignerModelDir.toString());
         described.put(UPSTREAM_TEMPLATE, upstreamTemplate.orElse("(model's own)"));
         described.put(ALIGNER_TEMPLATE, alignerTemplate.orElse("(model's own)"));
+        described.put(ENGINE_PROVIDER, engine.provider().name().toLowerCase(Locale.ROOT));
+        described.put(ENGINE_DEVICE, String.valueOf(engine.deviceIndex()));
+        described.put(ENGINE_CPU_FALLBACK, String.valueOf(engine.fallbackToCpu()));
+        described.put(ENGINE_THREADS, String.valueOf(engine.intraOpThreads()));
         return described;
     }
 
@@ -186,10 +212,44 @@ public record StreamAlignerConfig(
     }
 
     private static int parsePartitions(String value) {
+        return parseInt(TOPIC_PARTITIONS, value);
+    }
+
+    private static EngineOptions engineOptions(Map<String, String> settings) {
+        ExecutionProvider provider = nonBlank(settings, ENGINE_PROVIDER).map(StreamAlignerConfig::parseProvider)
+                .orElse(ExecutionProvider.CPU);
+        int device = nonBlank(settings, ENGINE_DEVICE).map(value -> parseInt(ENGINE_DEVICE, value)).orElse(0);
+        boolean fallback = nonBlank(settings, ENGINE_CPU_FALLBACK).map(StreamAlignerConfig::parseFallback).orElse(false);
+        int threads = nonBlank(settings, ENGINE_THREADS).map(value -> parseInt(ENGINE_THREADS, value))
+                .orElse(DEFAULT_ENGINE_THREADS);
+        try {
+            EngineOptions base = provider == ExecutionProvider.CUDA ? EngineOptions.cuda(device) : EngineOptions.cpu();
+            return base.withFallbackToCpu(fallback).withIntraOpThreads(threads);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("invalid engine setting: " + e.getMessage(), e);
+        }
+    }
+
+    private static ExecutionProvider parseProvider(String value) {
+        try {
+            return ExecutionProvider.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(ENGINE_PROVIDER + " must be cpu or cuda, was " + value, e);
+        }
+    }
+
+    private static boolean parseFallback(String value) {
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new ConfigurationException(ENGINE_CPU_FALLBACK + " must be true or false, was " + value);
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static int parseInt(String key, String value) {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new ConfigurationException(TOPIC_PARTITIONS + " must be a number, was " + value, e);
+            throw new ConfigurationException(key + " must be a number, was " + value, e);
         }
     }
 

@@ -61,6 +61,8 @@ public final class InferenceBatcher<W> {
     private final BatchSettings settings;
     private final Step<W> step;
 
+    /** Whether a batch's outputs reach their next hop through a topic (else they stay in this sub-topology). */
+    private final boolean outputsCrossATopic;
     private ProcessorContext<?, ?> context;
     private boolean commitAfterBatch;
     private KeyValueStore<String, W> pending;
@@ -68,6 +70,17 @@ public final class InferenceBatcher<W> {
     private final Set<String> arrivalOrder = new LinkedHashSet<>();
 
     public InferenceBatcher(String storeName, TextGenerator generator, BatchSettings settings, Step<W> step) {
+        this(storeName, generator, settings, step, true);
+    }
+
+    /**
+     * @param outputsCrossATopic false when the batch's outputs go on in memory (the upstream step's deltas in the
+     *                           in-memory wiring): then nothing waits for them to commit, and a commit per batch
+     *                           would only add a transaction to every round
+     */
+    public InferenceBatcher(String storeName, TextGenerator generator, BatchSettings settings, Step<W> step,
+                            boolean outputsCrossATopic) {
+        this.outputsCrossATopic = outputsCrossATopic;
         this.storeName = Objects.requireNonNull(storeName, "storeName");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -77,7 +90,7 @@ public final class InferenceBatcher<W> {
     /** Connects to the pending store (restored by now) and schedules the batch punctuator. */
     public void init(ProcessorContext<?, ?> context) {
         this.context = context;
-        this.commitAfterBatch = isExactlyOnce(context);
+        this.commitAfterBatch = outputsCrossATopic && isExactlyOnce(context);
         pending = context.getStateStore(storeName);
         arrivalOrder.clear();
         try (KeyValueIterator<String, W> restored = pending.all()) {

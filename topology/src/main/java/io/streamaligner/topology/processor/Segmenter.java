@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * which carries the token count, timing and context the sentence needs; the sentence is then cut by
  * {@link LoopRules#stepSentence}. Replayed deltas (an index already buffered, an older round) are dropped.
  *
- * <p>Under exactly_once_v2 it requests a commit with each sentence: with every hop through its topic the sentence
+ * <p>With every hop through its topic, under exactly_once_v2, it requests a commit with each sentence: the sentence
  * is the next hop of the round and becomes readable only when committed (see {@link InferenceBatcher}). In memory
- * the same commit is requested by the upstream step's batch anyway, so the request costs nothing there.
+ * the aligner is its child and nothing waits for a commit, so it requests none.
  */
 public final class Segmenter implements Processor<String, TokenDelta, String, SuffixSentence> {
 
@@ -33,7 +33,19 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
 
     private KeyValueStore<String, StepBuffer> steps;
     private ProcessorContext<String, SuffixSentence> context;
+    /** Whether the aligner reads the sentences from their topic (else in memory, where no commit is awaited). */
+    private final boolean sentencesCrossATopic;
     private boolean commitWithSentence;
+
+    /** A segmenter whose sentences reach the aligner through the {@code sentences} topic. */
+    public Segmenter() {
+        this(true);
+    }
+
+    /** @param sentencesCrossATopic false in the in-memory wiring, where the aligner is this processor's child */
+    public Segmenter(boolean sentencesCrossATopic) {
+        this.sentencesCrossATopic = sentencesCrossATopic;
+    }
 
     /**
      * Buffers of unfinished steps. Cached: a step's deltas usually arrive together, so the buffer is written and
@@ -48,7 +60,7 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
     public void init(ProcessorContext<String, SuffixSentence> context) {
         this.context = context;
         this.steps = context.getStateStore(STEPS_STORE);
-        this.commitWithSentence = InferenceBatcher.isExactlyOnce(context);
+        this.commitWithSentence = sentencesCrossATopic && InferenceBatcher.isExactlyOnce(context);
     }
 
     @Override

@@ -51,7 +51,16 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
      */
     public UpstreamStep(TextGenerator upstream, UpstreamPrompt prompt, BatchSettings batch, int maxStepTokens,
                         List<String> deltaChildren, String responsesChild) {
-        this.batcher = new InferenceBatcher<>(PENDING_STORE, upstream, batch, this);
+        this(upstream, prompt, batch, maxStepTokens, deltaChildren, responsesChild, true);
+    }
+
+    /**
+     * @param deltasCrossATopic whether the segmenter reads the deltas from {@code upstream-tokens} (a commit after
+     *                          each batch then makes them readable at once) rather than in memory
+     */
+    public UpstreamStep(TextGenerator upstream, UpstreamPrompt prompt, BatchSettings batch, int maxStepTokens,
+                        List<String> deltaChildren, String responsesChild, boolean deltasCrossATopic) {
+        this.batcher = new InferenceBatcher<>(PENDING_STORE, upstream, batch, this, deltasCrossATopic);
         this.prompt = Objects.requireNonNull(prompt, "prompt");
         this.maxStepTokens = maxStepTokens;
         this.deltaChildren = List.copyOf(deltaChildren);

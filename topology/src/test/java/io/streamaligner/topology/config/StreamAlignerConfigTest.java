@@ -3,6 +3,8 @@ package io.streamaligner.topology.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaligner.inference.onnx.EngineOptions;
+import io.streamaligner.inference.onnx.ExecutionProvider;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -126,9 +128,40 @@ class StreamAlignerConfigTest {
     @Test
     void shouldKeepTypedSettingsOutOfThePassThroughMap() {
         assertThatThrownBy(() -> new StreamAlignerConfig(Optional.empty(), "app", ProcessingGuarantee.AT_LEAST_ONCE, "", 1,
-                Optional.empty(), Path.of("u"), Path.of("a"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Path.of("u"), Path.of("a"), Optional.empty(), Optional.empty(), EngineOptions.cpu(),
                 Map.of("bootstrap.servers", "x:1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrap.servers");
+    }
+
+    @Test
+    void shouldRunBothModelsOnOneCpuThreadEachByDefault() {
+        EngineOptions engine = StreamAlignerConfig.fromSettings(Map.of()).engine();
+
+        assertThat(engine.provider()).isEqualTo(ExecutionProvider.CPU);
+        assertThat(engine.intraOpThreads()).isEqualTo(1);
+        assertThat(engine.fallbackToCpu()).isFalse();
+    }
+
+    @Test
+    void shouldReadTheEngineSettings() {
+        EngineOptions engine = StreamAlignerConfig.fromSettings(Map.of("streamaligner.engine.provider", "CUDA",
+                "streamaligner.engine.device", "2", "streamaligner.engine.cpu.fallback", "true",
+                "streamaligner.engine.threads", "0")).engine();
+
+        assertThat(engine.provider()).isEqualTo(ExecutionProvider.CUDA);
+        assertThat(engine.deviceIndex()).isEqualTo(2);
+        assertThat(engine.fallbackToCpu()).isTrue();
+        assertThat(engine.intraOpThreads()).isZero();
+    }
+
+    @Test
+    void shouldRejectMalformedEngineSettings() {
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.engine.provider", "tpu")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cpu or cuda");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.engine.threads", "-1")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("intraOpThreads");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.engine.cpu.fallback", "yes")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("true or false");
     }
 }

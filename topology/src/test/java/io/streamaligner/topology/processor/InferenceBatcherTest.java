@@ -172,6 +172,22 @@ class InferenceBatcherTest {
     }
 
     @Test
+    void shouldNotCommitForOutputsThatStayInMemory() {
+        MockProcessorContext<Object, Object> context = MockStores.newContext();
+        pending = MockStores.attach(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+                Serdes.String()), context);
+        InferenceBatcher<String> batcher = new InferenceBatcher<>(STORE, generator, settings(8, Duration.ofSeconds(5)),
+                step, false);
+        batcher.init(context);
+
+        batcher.add("a", "alpha");
+        MockStores.punctuate(context);
+
+        assertThat(outcomes).hasSize(1);
+        assertThat(context.committed()).as("the next hop is in memory: nothing waits for this commit").isFalse();
+    }
+
+    @Test
     void shouldLeaveCommitsToTheIntervalUnderAtLeastOnce() {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(
                 AlignmentTopology.streamsConfig("processor-test", "unused:9092", StreamsConfig.AT_LEAST_ONCE));

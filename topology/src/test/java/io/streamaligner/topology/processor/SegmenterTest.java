@@ -62,6 +62,19 @@ class SegmenterTest {
     }
 
     @Test
+    void shouldNotCommitWhenTheAlignerIsItsChildInMemory() {
+        MockProcessorContext<String, SuffixSentence> inMemoryContext = MockStores.newContext();
+        MockStores.attach(Segmenter.stepsStore(), inMemoryContext);
+        Segmenter inMemory = new Segmenter(false);
+        inMemory.init(inMemoryContext);
+
+        inMemory.process(delta(2, 0, " Two is four.", end(UpstreamFinish.SENTENCE)));
+
+        assertThat(inMemoryContext.forwarded()).hasSize(1);
+        assertThat(inMemoryContext.committed()).isFalse();
+    }
+
+    @Test
     void shouldKeepRequestsApart() {
         segmenter.process(delta(2, 0, " Mine", null));
         segmenter.process(new Record<>("r2", TokenDelta.newBuilder().setRequestId("r2").setRound(1).setIndex(0)
