@@ -12,7 +12,7 @@ import io.streamaligner.topology.app.LoadedModels;
 import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.inprocess.AlignedAnswer;
 import io.streamaligner.topology.inprocess.InProcessAlignmentLoop;
-import io.streamaligner.topology.toymath.AnswerNumber;
+import io.streamaligner.topology.eval.AnswerNumbers;
 import io.streamaligner.topology.toymath.ToyMathQuestion;
 
 import java.nio.file.Path;
@@ -84,8 +84,9 @@ public final class ToyMathAccuracy {
                 List<Completion> upstreamAnswers = loaded.upstream().generate(alone);
                 List<AlignedAnswer> loopAnswers = loop.run(aligned);
                 for (int i = 0; i < batch.size(); i++) {
-                    upstreamRight += AnswerNumber.isRight(batch.get(i), upstreamAnswers.get(i).text()) ? 1 : 0;
-                    loopRight += AnswerNumber.isRight(batch.get(i), loopAnswers.get(i).answer()) ? 1 : 0;
+                    String expected = Integer.toString(batch.get(i).result());
+                    upstreamRight += AnswerNumbers.isCorrect(upstreamAnswers.get(i).text(), expected) ? 1 : 0;
+                    loopRight += AnswerNumbers.isCorrect(loopAnswers.get(i).answer(), expected) ? 1 : 0;
                 }
                 System.err.printf(Locale.ROOT, "\r%d/%d questions", from + batch.size(), sample.size());
             }

@@ -10,12 +10,13 @@ import io.streamaligner.topology.client.AlignmentClientException;
 import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.client.ResponseListener;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.toymath.AnswerNumber;
+import io.streamaligner.topology.eval.AnswerNumbers;
 import io.streamaligner.topology.toymath.ToyMathQuestion;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -88,10 +89,10 @@ public final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < questions.size(); i++) {
                 ToyMathQuestion question = questions.get(i);
                 AnswerFinal answer = answers.get(i).get();
-                boolean isRight = AnswerNumber.isRight(question, answer.getAnswer());
+                boolean isRight = AnswerNumbers.isCorrect(answer.getAnswer(), Integer.toString(question.result()));
                 right += isRight ? 1 : 0;
-                OptionalInt number = AnswerNumber.of(answer.getAnswer());
-                answerLines.add(label(i) + " " + question.text() + "  " + (number.isPresent() ? number.getAsInt() : "no number")
+                Optional<BigDecimal> number = AnswerNumbers.extract(answer.getAnswer());
+                answerLines.add(label(i) + " " + question.text() + "  " + number.map(BigDecimal::toPlainString).orElse("no number")
                         + (isRight ? "  right" : "  wrong (expected " + question.result() + ")") + "  [" + answer.getRounds()
                         + " rounds, " + answer.getFinishReason() + ", " + answer.getTotalMs() + " ms]");
                 answerLines.add("     " + answer.getAnswer());

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the final number of an answer: the number after its last {@code The answer is}, else the last number in
- * the text, as the toy domain states it and {@link io.streamaligner.topology.toymath.AnswerNumber} reads it. Unlike
- * that toy-domain reader it serves any dataset: numbers may be negative and have thousands separators and
+ * the text, as the toy domain states it ({@link io.streamaligner.topology.toymath.ToyMathQuestion#correctAnswer()}).
+ * It serves any dataset: numbers may be negative and have thousands separators and
  * decimals ({@code -1,250.5}), compare by value ({@code 56} matches {@code 56.0}), and the expected answer may
  * itself be a text ending in its number.
  */
