@@ -10,9 +10,11 @@ a trainer that learns only the completion teaches the model to stop where the en
 """
 import argparse
 import json
+import os
 import sys
 
-ALIGNER_INPUT = "##Question: {question} | ##Answer_Prefix: {prefix} | ##Answer_Last_Sentence: {last} | ##Your_Revision: "
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from domain import aligner_input  # noqa: E402
 
 # (prompt with {input}, end-of-turn appended to the completion). Facts of each model family (DESIGN.md "Formats").
 TEMPLATES = {
@@ -28,7 +30,7 @@ TEMPLATES = {
 
 def convert(row: dict, template: str) -> dict:
     prompt, end = TEMPLATES[template]
-    user = ALIGNER_INPUT.format(question=row["question"], prefix=row["prefix"], last=row["last"])
+    user = aligner_input(row["question"], row["prefix"], row["last"])
     return {"prompt": prompt.format(input=user), "completion": row["correction"] + end}
 
 
