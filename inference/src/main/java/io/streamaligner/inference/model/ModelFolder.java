@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -94,11 +95,14 @@ public record ModelFolder(Path directory, ModelConfig config, GenerationDefaults
         return directory.resolve(TOKENIZER_FILE);
     }
 
-    /** End-of-sequence ids from {@code config.json} and {@code generation_config.json} together. */
+    /**
+     * End-of-sequence ids from {@code config.json} and {@code generation_config.json} together, in that order
+     * (the engine pads with the first when the config names no pad token).
+     */
     public Set<Integer> eosTokenIds() {
         Set<Integer> ids = new LinkedHashSet<>(config.eosTokenIds());
         ids.addAll(generationDefaults.eosTokenIds());
-        return Set.copyOf(ids);
+        return Collections.unmodifiableSet(ids);
     }
 
     private static String textField(JsonNode json, String field) {

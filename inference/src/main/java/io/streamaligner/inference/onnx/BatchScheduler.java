@@ -90,7 +90,7 @@ final class BatchScheduler implements Runnable {
                     if (closed) {
                         break;
                     }
-                    while (!waiting.isEmpty() && liveRows() + joining.size() < maxBatchSize) {
+                    for (int free = maxBatchSize - liveRows(); free > 0 && !waiting.isEmpty(); free--) {
                         joining.add(waiting.poll());
                     }
                 }
@@ -117,15 +117,14 @@ final class BatchScheduler implements Runnable {
         retireCancelled();
         List<DecodingSequence> admitted = new ArrayList<>();
         for (DecodingSequence sequence : joining) {
-            if (sequence.cancelled()) {
-                sequence.fail(new GenerationException("request " + sequence.request().id() + " was cancelled"));
-            } else {
+            if (!failIfCancelled(sequence)) {
                 admitted.add(sequence);
             }
         }
+        int dead = rows.length - liveRows();
         if (!admitted.isEmpty()) {
             admit(admitted);
-        } else if (deadRows() > 0 && deadRows() * 2 >= rows.length) {
+        } else if (dead > 0 && dead * 2 >= rows.length) {
             compact();
         }
         if (liveRows() > 0) {
@@ -181,9 +180,7 @@ final class BatchScheduler implements Runnable {
                 rows = onlyPassRows;
                 padding = onlyPassPadding;
             } else if (merged.isEmpty()) {
-                closeCache();
-                rows = new DecodingSequence[0];
-                padding = new int[0];
+                clearBatch();
             } else {
                 replaceCache(slices, merged);
             }
@@ -274,11 +271,19 @@ final class BatchScheduler implements Runnable {
 
     private void retireCancelled() {
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r] != null && rows[r].cancelled()) {
-                rows[r].fail(new GenerationException("request " + rows[r].request().id() + " was cancelled"));
+            if (rows[r] != null && failIfCancelled(rows[r])) {
                 rows[r] = null;
             }
         }
+    }
+
+    /** Fails a sequence whose caller gave up on it; returns whether it did. */
+    private static boolean failIfCancelled(DecodingSequence sequence) {
+        if (!sequence.cancelled()) {
+            return false;
+        }
+        sequence.fail(new GenerationException("request " + sequence.request().id() + " was cancelled"));
+        return true;
     }
 
     private void failBatch(List<DecodingSequence> joining, GenerationException error) {
@@ -288,6 +293,11 @@ final class BatchScheduler implements Runnable {
                 row.fail(error);
             }
         }
+        clearBatch();
+    }
+
+    /** No rows, no cache: the state of an idle engine. */
+    private void clearBatch() {
         rows = new DecodingSequence[0];
         padding = new int[0];
         closeCache();
@@ -306,9 +316,5 @@ final class BatchScheduler implements Runnable {
             live += row != null ? 1 : 0;
         }
         return live;
-    }
-
-    private int deadRows() {
-        return rows.length - liveRows();
     }
 }

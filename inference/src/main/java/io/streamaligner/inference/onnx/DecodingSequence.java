@@ -55,6 +55,7 @@ final class DecodingSequence {
     private final StreamingDetokenizer detokenizer;
     /** (vocab) this sequence's row of logits, overwritten by the sampler each step. */
     private final float[] logits;
+    /** The text streamed so far; cut to the stop condition's index once it stops. */
     private final StringBuilder text = new StringBuilder();
     private final CompletableFuture<Completion> result = new CompletableFuture<>();
     private volatile boolean cancelled;
@@ -62,7 +63,6 @@ final class DecodingSequence {
     private int generated;
     private int lastToken = -1;
     private FinishReason finishReason;
-    private int textEnd = -1;
     private long admittedNanos;
 
     /**
@@ -158,10 +158,10 @@ final class DecodingSequence {
         text.append(delta);
         int cut = request.stop().stopAt(text.toString());
         if (cut >= 0) {
-            textEnd = Math.max(0, Math.min(cut, text.length()));
+            text.setLength(Math.max(0, Math.min(cut, text.length())));
             finishReason = FinishReason.STOP;
-            if (textEnd > emitted) {
-                listener.onDelta(request.id(), text.substring(emitted, textEnd));
+            if (text.length() > emitted) {
+                listener.onDelta(request.id(), text.substring(emitted));
             }
             return;
         }
@@ -172,8 +172,7 @@ final class DecodingSequence {
         if (finishReason == null) {
             finishReason = reason;
         }
-        String completed = textEnd >= 0 ? text.substring(0, textEnd) : text.toString();
-        result.complete(new Completion(request.id(), completed, finishReason, promptIds.length, generated,
+        result.complete(new Completion(request.id(), text.toString(), finishReason, promptIds.length, generated,
                 System.nanoTime() - admittedNanos));
         return true;
     }

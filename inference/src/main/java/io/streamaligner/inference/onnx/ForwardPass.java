@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.Result;
+import ai.onnxruntime.platform.Fp16Conversions;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -94,7 +95,7 @@ final class ForwardPass {
         int offset = (row * lastSequenceLength + position) * signature.vocabSize();
         if (signature.logitsType() == OnnxJavaType.FLOAT16) {
             for (int i = 0; i < target.length; i++) {
-                target[i] = Float16.toFloat(logitsAsHalves.get(offset + i));
+                target[i] = Fp16Conversions.fp16ToFloat(logitsAsHalves.get(offset + i));
             }
         } else {
             logitsAsFloats.get(offset, target, 0, target.length);
@@ -110,10 +111,11 @@ final class ForwardPass {
         int bytes = rows * seq * signature.vocabSize() * (signature.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4);
         if (logits.capacity() < bytes) {
             logits = ByteBuffer.allocateDirect(Math.max(bytes, logits.capacity() * 2)).order(ByteOrder.nativeOrder());
+            // views over the whole capacity, read with absolute gets: made once per buffer, not once per step
+            logitsAsFloats = logits.asFloatBuffer();
+            logitsAsHalves = logits.asShortBuffer();
         }
         logits.clear().limit(bytes);
-        logitsAsFloats = logits.asFloatBuffer();
-        logitsAsHalves = logits.asShortBuffer();
     }
 
     /** Copies values[0, count) into the buffer (grown if needed), ready to read from position 0. */

@@ -58,7 +58,7 @@ final class KvCache implements AutoCloseable {
     /** A zero-length cache for a first (prefill) pass; ONNX Runtime accepts empty direct buffers. */
     static KvCache empty(OrtEnvironment env, ModelSignature signature, int rows) throws OrtException {
         long[] shape = {rows, signature.kvHeads(), 0, signature.headDim()};
-        return build(signature, rows, 0, () -> OnnxTensor.createTensor(env,
+        return build(signature, rows, 0, (layer, key) -> OnnxTensor.createTensor(env,
                 ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()), shape, signature.kvType()));
     }
 
@@ -82,39 +82,24 @@ final class KvCache implements AutoCloseable {
         int heads = signature.kvHeads();
         int rowBytes = signature.headDim() * signature.kvElementBytes();
         long[] shape = {slices.size(), heads, length, signature.headDim()};
-        OnnxTensor[] keys = new OnnxTensor[signature.layers()];
-        OnnxTensor[] values = new OnnxTensor[signature.layers()];
-        List<OnnxTensor> made = new ArrayList<>();
-        try {
-            for (int layer = 0; layer < signature.layers(); layer++) {
-                for (boolean key : new boolean[]{true, false}) {
-                    ByteBuffer target = ByteBuffer.allocateDirect(slices.size() * heads * length * rowBytes)
-                            .order(ByteOrder.nativeOrder());
-                    Map<KvCache, ByteBuffer> sources = new IdentityHashMap<>();
-                    for (int i = 0; i < slices.size(); i++) {
-                        RowSlice slice = slices.get(i);
-                        KvCache source = slice.source();
-                        int sourceLayer = layer;
-                        // getByteBuffer copies the whole tensor, once per source; fine at a membership change
-                        ByteBuffer bytes = sources.computeIfAbsent(source,
-                                s -> s.tensor(sourceLayer, key).getByteBuffer());
-                        int valid = slice.validLength();
-                        for (int head = 0; head < heads; head++) {
-                            int from = ((slice.row() * heads + head) * source.length + source.length - valid) * rowBytes;
-                            int to = ((i * heads + head) * length + length - valid) * rowBytes;
-                            target.put(to, bytes, from, valid * rowBytes);
-                        }
-                    }
-                    OnnxTensor tensor = OnnxTensor.createTensor(env, target, shape, signature.kvType());
-                    made.add(tensor);
-                    (key ? keys : values)[layer] = tensor;
+        return build(signature, slices.size(), length, (layer, key) -> {
+            ByteBuffer target = ByteBuffer.allocateDirect(slices.size() * heads * length * rowBytes)
+                    .order(ByteOrder.nativeOrder());
+            Map<KvCache, ByteBuffer> sources = new IdentityHashMap<>();
+            for (int i = 0; i < slices.size(); i++) {
+                RowSlice slice = slices.get(i);
+                KvCache source = slice.source();
+                // getByteBuffer copies the whole tensor, once per source; fine at a membership change
+                ByteBuffer bytes = sources.computeIfAbsent(source, s -> s.tensor(layer, key).getByteBuffer());
+                int valid = slice.validLength();
+                for (int head = 0; head < heads; head++) {
+                    int from = ((slice.row() * heads + head) * source.length + source.length - valid) * rowBytes;
+                    int to = ((i * heads + head) * length + length - valid) * rowBytes;
+                    target.put(to, bytes, from, valid * rowBytes);
                 }
             }
-        } catch (OrtException | RuntimeException e) {
-            made.forEach(OnnxTensor::close);
-            throw e;
-        }
-        return new KvCache(keys, values, () -> made.forEach(OnnxTensor::close), slices.size(), length);
+            return OnnxTensor.createTensor(env, target, shape, signature.kvType());
+        });
     }
 
     /** The key ({@code key} true) or value tensor of a layer; owned by this cache. */
@@ -139,10 +124,12 @@ final class KvCache implements AutoCloseable {
         }
     }
 
+    /** Makes the key ({@code key} true) or value tensor of one layer of a new cache. */
     private interface TensorFactory {
-        OnnxTensor create() throws OrtException;
+        OnnxTensor create(int layer, boolean key) throws OrtException;
     }
 
+    /** A cache of tensors this class makes; if one cannot be made, those already made are closed. */
     private static KvCache build(ModelSignature signature, int rows, int length, TensorFactory factory)
             throws OrtException {
         OnnxTensor[] keys = new OnnxTensor[signature.layers()];
@@ -150,9 +137,9 @@ final class KvCache implements AutoCloseable {
         List<OnnxTensor> made = new ArrayList<>();
         try {
             for (int layer = 0; layer < signature.layers(); layer++) {
-                keys[layer] = factory.create();
+                keys[layer] = factory.create(layer, true);
                 made.add(keys[layer]);
-                values[layer] = factory.create();
+                values[layer] = factory.create(layer, false);
                 made.add(values[layer]);
             }
         } catch (OrtException | RuntimeException e) {

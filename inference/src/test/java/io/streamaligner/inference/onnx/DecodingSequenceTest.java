@@ -55,10 +55,7 @@ class DecodingSequenceTest {
         boolean finished = choose(sequence, endOfAnswer);
 
         assertThat(finished).isTrue();
-        Completion completion = sequence.result().join();
-        assertThat(completion.finishReason()).isEqualTo(FinishReason.END_OF_ANSWER);
-        assertThat(completion.text()).isEqualTo("The answer is 5.");
-        assertThat(String.join("", deltas)).isEqualTo("The answer is 5.");
+        assertFinishedStreaming(sequence, FinishReason.END_OF_ANSWER, "The answer is 5.");
     }
 
     @Test
@@ -77,7 +74,9 @@ class DecodingSequenceTest {
         DecodingSequence sequence = sequence(CompletionRequest.greedy("r", "p", 10).withMinNewTokens(2));
         int other = tokenizer.encode("x")[0];
 
-        boolean finished = chooseWithRunnerUp(sequence, end, other);
+        favour(sequence, end);
+        sequence.logits()[other] = 5f;
+        boolean finished = sequence.accept();
 
         assertThat(finished).isFalse();
         assertThat(sequence.lastToken()).isEqualTo(other);
@@ -107,10 +106,7 @@ class DecodingSequenceTest {
 
         feed(sequence, tokenizer.encode("First, 2 + 3 = 5. Then more"));
 
-        Completion completion = sequence.result().join();
-        assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
-        assertThat(completion.text()).isEqualTo("First, 2 + 3 = 5.");
-        assertThat(String.join("", deltas)).isEqualTo("First, 2 + 3 = 5.");
+        assertFinishedStreaming(sequence, FinishReason.STOP, "First, 2 + 3 = 5.");
     }
 
     @Test
@@ -131,18 +127,24 @@ class DecodingSequenceTest {
                 endTokens, tokenizer, vocab, collect);
     }
 
+    /** The sequence finished for {@code reason} with {@code text}, and streamed exactly that text. */
+    private void assertFinishedStreaming(DecodingSequence sequence, FinishReason reason, String text) {
+        Completion completion = sequence.result().join();
+        assertThat(completion.finishReason()).isEqualTo(reason);
+        assertThat(completion.text()).isEqualTo(text);
+        assertThat(String.join("", deltas)).isEqualTo(text);
+    }
+
     /** Makes {@code token} the clear argmax, then lets the sequence take it. */
     private static boolean choose(DecodingSequence sequence, int token) {
-        Arrays.fill(sequence.logits(), -10f);
-        sequence.logits()[token] = 10f;
+        favour(sequence, token);
         return sequence.accept();
     }
 
-    private static boolean chooseWithRunnerUp(DecodingSequence sequence, int token, int runnerUp) {
+    /** Makes {@code token} the clear argmax of the sequence's next logits. */
+    private static void favour(DecodingSequence sequence, int token) {
         Arrays.fill(sequence.logits(), -10f);
         sequence.logits()[token] = 10f;
-        sequence.logits()[runnerUp] = 5f;
-        return sequence.accept();
     }
 
     private static void feed(DecodingSequence sequence, int[] tokens) {

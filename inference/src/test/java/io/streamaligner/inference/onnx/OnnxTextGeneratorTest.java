@@ -173,23 +173,23 @@ class OnnxTextGeneratorTest {
 
     @Test
     void shouldNameAnEndOfAnswerTokenTheTokenizerLacks(@TempDir Path dir) throws IOException {
-        Path folder = copyOf(TestModels.aligner(), dir);
-        Files.writeString(folder.resolve("stream_aligner.json"),
+        assertOpeningFailsNaming("<|done|>", dir,
                 "{\"chat_template\": \"toy\", \"end_of_answer_token\": \"<|done|>\"}");
-
-        assertThatThrownBy(() -> OnnxTextGenerator.open(folder, EngineOptions.cpu()))
-                .isInstanceOf(ModelFolderException.class)
-                .hasMessageContaining("<|done|>");
     }
 
     @Test
     void shouldNameAnUnknownChatTemplate(@TempDir Path dir) throws IOException {
+        assertOpeningFailsNaming("vicuna", dir, "{\"chat_template\": \"vicuna\"}");
+    }
+
+    /** Opening the aligner's folder with this stream_aligner.json fails, naming {@code culprit}. */
+    private static void assertOpeningFailsNaming(String culprit, Path dir, String settings) throws IOException {
         Path folder = copyOf(TestModels.aligner(), dir);
-        Files.writeString(folder.resolve("stream_aligner.json"), "{\"chat_template\": \"vicuna\"}");
+        Files.writeString(folder.resolve("stream_aligner.json"), settings);
 
         assertThatThrownBy(() -> OnnxTextGenerator.open(folder, EngineOptions.cpu()))
                 .isInstanceOf(ModelFolderException.class)
-                .hasMessageContaining("vicuna");
+                .hasMessageContaining(culprit);
     }
 
     @Test

@@ -1,11 +1,16 @@
 package io.streamaligner.inference.template;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ChatTemplateTest {
 
@@ -13,60 +18,39 @@ class ChatTemplateTest {
     private static final String ALIGNER_USER = "##Question: What is 2 + 3? | ##Answer_Prefix: First, 2 + 3 = 5. | "
             + "##Answer_Last_Sentence: So it is 6. | ##Your_Revision: ";
 
-    @Test
-    void shouldRenderPlain() {
-        ChatTemplate plain = ChatTemplate.named("plain");
-
-        assertThat(plain.upstreamPrompt("", "Hi?", "Hello."))
-                .isEqualTo("BEGINNING OF CONVERSATION: USER: Hi? ASSISTANT: Hello.");
-        assertThat(plain.alignerPrompt(INPUT))
-                .isEqualTo("BEGINNING OF CONVERSATION: USER: " + ALIGNER_USER + " ASSISTANT: ");
+    /** Each format: the upstream's prompt for ("Hi?", "Hello.") with this system prompt, and the aligner's. */
+    static Stream<Arguments> formats() {
+        return Stream.of(
+                arguments("plain", "",
+                        "BEGINNING OF CONVERSATION: USER: Hi? ASSISTANT: Hello.",
+                        "BEGINNING OF CONVERSATION: USER: " + ALIGNER_USER + " ASSISTANT: "),
+                arguments("llama2", "Be brief.",
+                        "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi? [/INST]\nHello.",
+                        "<s>[INST] <<SYS>>\n\n<</SYS>>\n\n" + ALIGNER_USER + " [/INST]\n"),
+                arguments("llama3", "Be brief.",
+                        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\nBe brief.<|eot_id|>"
+                                + "<|start_header_id|>user<|end_header_id|>\nHi?<|eot_id|>"
+                                + "<|start_header_id|>assistant<|end_header_id|>Hello.",
+                        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n<|eot_id|>"
+                                + "<|start_header_id|>user<|end_header_id|>\n" + ALIGNER_USER + "<|eot_id|>"
+                                + "<|start_header_id|>assistant<|end_header_id|>"),
+                arguments("gemma", "",
+                        "<start_of_turn>user\nHi?<end_of_turn>\n<start_of_turn>modelHello.",
+                        "<start_of_turn>user\n" + ALIGNER_USER + "<end_of_turn>\n<start_of_turn>model"),
+                arguments("chatml", "Be brief.",
+                        "<|im_start|>system\nBe brief.<|im_end|><|im_start|>user\nHi?<|im_end|>\n"
+                                + "<|im_start|>assistantHello.",
+                        "<|im_start|>system\n<|im_end|><|im_start|>user\n" + ALIGNER_USER + "<|im_end|>\n"
+                                + "<|im_start|>assistant"));
     }
 
-    @Test
-    void shouldRenderLlama2() {
-        ChatTemplate llama2 = ChatTemplate.named("llama2");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formats")
+    void shouldRenderTheFormat(String name, String system, String upstream, String aligner) {
+        ChatTemplate template = ChatTemplate.named(name);
 
-        assertThat(llama2.upstreamPrompt("Be brief.", "Hi?", "Hello."))
-                .isEqualTo("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi? [/INST]\nHello.");
-        assertThat(llama2.alignerPrompt(INPUT))
-                .isEqualTo("<s>[INST] <<SYS>>\n\n<</SYS>>\n\n" + ALIGNER_USER + " [/INST]\n");
-    }
-
-    @Test
-    void shouldRenderLlama3() {
-        ChatTemplate llama3 = ChatTemplate.named("llama3");
-
-        assertThat(llama3.upstreamPrompt("Be brief.", "Hi?", "Hello."))
-                .isEqualTo("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\nBe brief.<|eot_id|>"
-                        + "<|start_header_id|>user<|end_header_id|>\nHi?<|eot_id|>"
-                        + "<|start_header_id|>assistant<|end_header_id|>Hello.");
-        assertThat(llama3.alignerPrompt(INPUT))
-                .isEqualTo("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n<|eot_id|>"
-                        + "<|start_header_id|>user<|end_header_id|>\n" + ALIGNER_USER + "<|eot_id|>"
-                        + "<|start_header_id|>assistant<|end_header_id|>");
-    }
-
-    @Test
-    void shouldRenderGemma() {
-        ChatTemplate gemma = ChatTemplate.named("gemma");
-
-        assertThat(gemma.upstreamPrompt("", "Hi?", "Hello."))
-                .isEqualTo("<start_of_turn>user\nHi?<end_of_turn>\n<start_of_turn>modelHello.");
-        assertThat(gemma.alignerPrompt(INPUT))
-                .isEqualTo("<start_of_turn>user\n" + ALIGNER_USER + "<end_of_turn>\n<start_of_turn>model");
-    }
-
-    @Test
-    void shouldRenderChatMl() {
-        ChatTemplate chatml = ChatTemplate.named("chatml");
-
-        assertThat(chatml.upstreamPrompt("Be brief.", "Hi?", "Hello."))
-                .isEqualTo("<|im_start|>system\nBe brief.<|im_end|><|im_start|>user\nHi?<|im_end|>\n"
-                        + "<|im_start|>assistantHello.");
-        assertThat(chatml.alignerPrompt(INPUT))
-                .isEqualTo("<|im_start|>system\n<|im_end|><|im_start|>user\n" + ALIGNER_USER + "<|im_end|>\n"
-                        + "<|im_start|>assistant");
+        assertThat(template.upstreamPrompt(system, "Hi?", "Hello.")).isEqualTo(upstream);
+        assertThat(template.alignerPrompt(INPUT)).isEqualTo(aligner);
     }
 
     @Test
