@@ -2,7 +2,6 @@ package io.streamaligner.topology.eval;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
-import io.streamaligner.inference.StopCondition;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.UpstreamFinish;
 import io.streamaligner.topology.AlignmentModels;
@@ -61,9 +60,8 @@ public final class PosthocArm implements EvalArm {
         for (int round = 1; round <= sentences.size(); round++) {
             String original = sentences.get(round - 1);
             long roundStart = System.nanoTime();
-            CompletionRequest request = new CompletionRequest(requestId + "-r" + round,
-                    models.alignerPrompt().render(question, prefix, original), sampling.alignerRound(round),
-                    maxCorrectionTokens, StopCondition.NEVER);
+            CompletionRequest request = LoopRules.correctionRequest(requestId + "-r" + round, question, sampling.params(),
+                    prefix, original, round, models.alignerPrompt(), maxCorrectionTokens);
             Completion correction = models.aligner().generate(List.of(request)).get(0);
             String corrected = LoopRules.correction(correction.text(), original);
             prefix = LoopRules.appendCorrection(prefix, corrected);

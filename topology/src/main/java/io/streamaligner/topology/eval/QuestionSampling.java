@@ -38,9 +38,4 @@ public record QuestionSampling(GenerationParams params) {
     public SamplingParams wholeAnswer() {
         return LoopRules.upstreamSampling(params, 1);
     }
-
-    /** The aligner's (greedy) sampling for correcting the sentence of {@code round}, as the loop seeds it. */
-    public SamplingParams alignerRound(int round) {
-        return LoopRules.alignerSampling(params, round);
-    }
 }

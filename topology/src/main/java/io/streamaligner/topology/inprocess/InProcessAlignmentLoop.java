@@ -2,7 +2,6 @@ package io.streamaligner.topology.inprocess;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
-import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinishReason;
@@ -143,26 +142,14 @@ public final class InProcessAlignmentLoop {
     }
 
     private CompletionRequest upstreamRequest(RequestState state) {
-        AlignmentRequest request = state.request;
-        int round = state.round + 1;
-        int maxNewTokens = LoopRules.upstreamStepTokens(request.getGeneration().getMaxNewTokensPerStep(),
-                request.getMaxTotalTokens(), state.upstreamTokens, settings.maxUpstreamStepTokens());
-        if (maxNewTokens <= 0) {
-            throw new IllegalStateException("no token budget left for round " + round + " ("
-                    + state.upstreamTokens + " of " + request.getMaxTotalTokens() + " used)");
-        }
-        String system = request.getSystemPrompt() == null ? "" : request.getSystemPrompt();
-        String prompt = models.upstreamPrompt().render(system, request.getQuestion(), state.prefix);
-        return new CompletionRequest(request.getRequestId(), prompt, LoopRules.upstreamSampling(request.getGeneration(), round),
-                maxNewTokens, LoopRules.SENTENCE_STOP);
+        return LoopRules.upstreamStepRequest(state.request.getRequestId(), state.request, state.prefix, state.upstreamTokens,
+                state.round + 1, models.upstreamPrompt(), settings.maxUpstreamStepTokens());
     }
 
     private CompletionRequest alignerRequest(RequestState state) {
         AlignmentRequest request = state.request;
-        String prompt = models.alignerPrompt().render(request.getQuestion(), state.prefix, state.step.sentence());
-        return new CompletionRequest(request.getRequestId(), prompt,
-                LoopRules.alignerSampling(request.getGeneration(), state.round + 1),
-                settings.maxCorrectionTokens(), StopCondition.NEVER);
+        return LoopRules.correctionRequest(request.getRequestId(), request.getQuestion(), request.getGeneration(), state.prefix,
+                state.step.sentence(), state.round + 1, models.alignerPrompt(), settings.maxCorrectionTokens());
     }
 
     /**

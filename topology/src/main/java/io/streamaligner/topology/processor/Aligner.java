@@ -2,7 +2,6 @@ package io.streamaligner.topology.processor;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
-import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -114,9 +113,8 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
     public CompletionRequest request(String requestId, SuffixSentence sentence) {
         AlignedPrefix before = sentence.getContext();
         AlignmentRequest request = before.getRequest();
-        String text = prompt.render(request.getQuestion(), before.getAlignedPrefix(), sentence.getSentence());
-        return new CompletionRequest(requestId, text, LoopRules.alignerSampling(request.getGeneration(), sentence.getRound()),
-                maxCorrectionTokens, StopCondition.NEVER);
+        return LoopRules.correctionRequest(requestId, request.getQuestion(), request.getGeneration(), before.getAlignedPrefix(),
+                sentence.getSentence(), sentence.getRound(), prompt, maxCorrectionTokens);
     }
 
     @Override

@@ -1,12 +1,16 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
 import io.streamaligner.schemas.AlignmentRequest;
+import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.UpstreamFinish;
+import io.streamaligner.topology.AlignerPrompt;
+import io.streamaligner.topology.UpstreamPrompt;
 import io.streamaligner.topology.segment.SentenceSegmenter;
 
 import java.util.Optional;
@@ -118,6 +122,37 @@ public final class LoopRules {
             return Optional.of(AnswerFinishReason.MAX_TOKENS);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The upstream's request for the step of {@code round}: the question with the aligned prefix as the open answer,
+     * stopping at the first sentence boundary, within the step's token budget.
+     *
+     * @param upstreamTokens upstream tokens generated over the earlier rounds
+     * @param maxStepTokens  the topology's cap on one step
+     * @throws IllegalStateException    when the request's token budget is spent
+     * @throws IllegalArgumentException for invalid sampling parameters
+     */
+    public static CompletionRequest upstreamStepRequest(String requestId, AlignmentRequest request, String alignedPrefix,
+                                                        int upstreamTokens, int round, UpstreamPrompt prompt,
+                                                        int maxStepTokens) {
+        int maxNewTokens = upstreamStepTokens(request.getGeneration().getMaxNewTokensPerStep(), request.getMaxTotalTokens(),
+                upstreamTokens, maxStepTokens);
+        if (maxNewTokens <= 0) {
+            throw new IllegalStateException("no token budget left for round " + round + " ("
+                    + upstreamTokens + " of " + request.getMaxTotalTokens() + " used)");
+        }
+        String system = request.getSystemPrompt() == null ? "" : request.getSystemPrompt();
+        return new CompletionRequest(requestId, prompt.render(system, request.getQuestion(), alignedPrefix),
+                upstreamSampling(request.getGeneration(), round), maxNewTokens, SENTENCE_STOP);
+    }
+
+    /** The aligner's request to correct the upstream's sentence of {@code round}, given the aligned prefix before it. */
+    public static CompletionRequest correctionRequest(String requestId, String question, GenerationParams generation,
+                                                      String alignedPrefix, String sentence, int round, AlignerPrompt prompt,
+                                                      int maxCorrectionTokens) {
+        return new CompletionRequest(requestId, prompt.render(question, alignedPrefix, sentence),
+                alignerSampling(generation, round), maxCorrectionTokens, StopCondition.NEVER);
     }
 
     /** Tokens the upstream may generate in a step: the request's per-step limit, its remaining budget, the cap. */

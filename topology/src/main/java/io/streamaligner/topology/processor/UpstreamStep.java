@@ -4,7 +4,6 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.schemas.AlignedPrefix;
-import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AlignmentStage;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.StepEnd;
@@ -86,18 +85,8 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
 
     @Override
     public CompletionRequest request(String requestId, AlignedPrefix prefix) {
-        AlignmentRequest request = prefix.getRequest();
-        int round = prefix.getRound() + 1;
-        int maxNewTokens = LoopRules.upstreamStepTokens(request.getGeneration().getMaxNewTokensPerStep(),
-                request.getMaxTotalTokens(), prefix.getUpstreamTokens(), maxStepTokens);
-        if (maxNewTokens <= 0) {
-            throw new IllegalStateException("no token budget left for round " + round + " ("
-                    + prefix.getUpstreamTokens() + " of " + request.getMaxTotalTokens() + " used)");
-        }
-        String system = request.getSystemPrompt() == null ? "" : request.getSystemPrompt();
-        String text = prompt.render(system, request.getQuestion(), prefix.getAlignedPrefix());
-        return new CompletionRequest(requestId, text, LoopRules.upstreamSampling(request.getGeneration(), round),
-                maxNewTokens, LoopRules.SENTENCE_STOP);
+        return LoopRules.upstreamStepRequest(requestId, prefix.getRequest(), prefix.getAlignedPrefix(),
+                prefix.getUpstreamTokens(), prefix.getRound() + 1, prompt, maxStepTokens);
     }
 
     @Override
