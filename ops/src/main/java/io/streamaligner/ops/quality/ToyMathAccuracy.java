@@ -4,11 +4,12 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
-import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.app.LoadedModels;
+import io.streamaligner.topology.config.BundledModels;
+import io.streamaligner.topology.config.StreamAlignerConfig;
 import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.inprocess.AlignedAnswer;
 import io.streamaligner.topology.inprocess.InProcessAlignmentLoop;
@@ -17,9 +18,10 @@ import io.streamaligner.topology.toymath.ToyMathQuestion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The bundled models' quality bar (issue #3), measured through the project's own Java engine: on fresh
@@ -49,22 +51,28 @@ public final class ToyMathAccuracy {
     public static void main(String[] args) {
         int questions = 500;
         long seed = DEFAULT_SEED;
-        Path models = Path.of(System.getProperty("streamaligner.models", "models"));
+        Map<String, String> settings = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--questions" -> questions = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--models" -> models = Path.of(args[++i]);
+                case "--models" -> {
+                    Path models = Path.of(args[++i]);
+                    settings.put(StreamAlignerConfig.UPSTREAM_MODEL, models.resolve(BundledModels.UPSTREAM).toString());
+                    settings.put(StreamAlignerConfig.ALIGNER_MODEL, models.resolve(BundledModels.ALIGNER).toString());
+                }
                 default -> {
                     System.err.println("usage: toy-math-accuracy [--questions N] [--seed S] [--models DIR]");
                     System.exit(2);
                 }
             }
         }
+        // without --models, the bundled folders as the application finds them
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
+        Path models = Path.of("").toAbsolutePath().relativize(config.upstreamModelDir().getParent());
         List<ToyMathQuestion> sample = ToyMathQuestion.sample(seed, questions);
         long started = System.nanoTime();
-        try (LoadedModels loaded = LoadedModels.open(models.resolve("toy-math-upstream"), Optional.empty(),
-                models.resolve("toy-math-aligner"), Optional.empty(), EngineOptions.cpu().withIntraOpThreads(1))) {
+        try (LoadedModels loaded = LoadedModels.open(config)) {
             int upstreamRight = 0;
             int loopRight = 0;
             InProcessAlignmentLoop loop = new InProcessAlignmentLoop(loaded.models(), TopologySettings.DEFAULTS);

@@ -1,6 +1,5 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.topology.AlignmentModels;
 import io.streamaligner.topology.AlignmentTopology;
 import io.streamaligner.topology.Topics;
@@ -10,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * The Stream Aligner application: the loop of {@link AlignmentTopology} running as one Kafka Streams client over
@@ -95,26 +93,20 @@ public final class AlignmentApplication implements AutoCloseable {
         return start(config, TopologySettings.DEFAULTS);
     }
 
-    /** Starts the application over the configured models, run as {@code streamaligner.engine.*} says. */
-    public static AlignmentApplication start(StreamAlignerConfig config, TopologySettings settings) {
-        return start(config, settings, config.engine());
-    }
-
     /**
-     * Opens the configured models and starts the application over them; it closes them when it closes.
+     * Opens the configured models (run as {@code streamaligner.engine.*} says) and starts the application over
+     * them; it closes them when it closes.
      *
      * @param config   must name {@code bootstrap.servers}
      * @param settings wiring, batching and token caps of the topology
-     * @param engine   where and how the models run
      * @throws io.streamaligner.inference.ModelFolderException if a model folder cannot be loaded
      * @throws ApplicationStartException                       if the topics or Kafka Streams cannot be set up
      */
-    public static AlignmentApplication start(StreamAlignerConfig config, TopologySettings settings, EngineOptions engine) {
+    public static AlignmentApplication start(StreamAlignerConfig config, TopologySettings settings) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(engine, "engine");
         requireBootstrapServers(config);
-        LoadedModels loaded = LoadedModels.open(config, engine);
+        LoadedModels loaded = LoadedModels.open(config);
         try {
             return start(config, loaded.models(), Optional.of(loaded), settings);
         } catch (RuntimeException e) {
@@ -259,7 +251,7 @@ public final class AlignmentApplication implements AutoCloseable {
             try {
                 ownedModels.ifPresent(AlignmentApplication::closeModels);
             } finally {
-                temporaryStateDir.ifPresent(AlignmentApplication::deleteRecursively);
+                temporaryStateDir.ifPresent(AlignmentApplication::deleteTemporaryStateDir);
                 stopped.complete(streams.state());
             }
         }
@@ -297,10 +289,10 @@ public final class AlignmentApplication implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
+    private static void deleteTemporaryStateDir(Path directory) {
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException e) {
             LOG.warn("cannot delete the temporary state directory {}", directory, e);
         }
     }

@@ -1,6 +1,5 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import io.streamaligner.topology.config.StreamAlignerConfig;
@@ -36,28 +35,22 @@ public final class AlignmentStack implements AutoCloseable {
         return start(config, TopologySettings.DEFAULTS);
     }
 
-    /** As {@link #start(StreamAlignerConfig, TopologySettings, EngineOptions)}, with the configured engine options. */
-    public static AlignmentStack start(StreamAlignerConfig config, TopologySettings settings) {
-        return start(config, settings, config.engine());
-    }
-
     /**
      * Starts an embedded broker when the configuration names no {@code bootstrap.servers}, then the application
-     * ({@link AlignmentApplication#start(StreamAlignerConfig, TopologySettings, EngineOptions)}) on it.
+     * ({@link AlignmentApplication#start(StreamAlignerConfig, TopologySettings)}) on it.
      *
      * @throws io.streamaligner.topology.broker.EmbeddedBrokerException if the embedded broker cannot start
      * @throws ApplicationStartException                               if the application cannot start
      */
-    public static AlignmentStack start(StreamAlignerConfig config, TopologySettings settings, EngineOptions engine) {
+    public static AlignmentStack start(StreamAlignerConfig config, TopologySettings settings) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(engine, "engine");
         Optional<EmbeddedKafkaBroker> broker = config.bootstrapServers().isPresent() ? Optional.empty()
                 : Optional.of(config.dataDir().map(dir -> EmbeddedKafkaBroker.start(0, dir.resolve("broker")))
                         .orElseGet(EmbeddedKafkaBroker::start));
         try {
             StreamAlignerConfig onBroker = broker.map(b -> config.withBootstrapServers(b.bootstrapServers())).orElse(config);
-            return new AlignmentStack(broker, AlignmentApplication.start(onBroker, settings, engine));
+            return new AlignmentStack(broker, AlignmentApplication.start(onBroker, settings));
         } catch (RuntimeException e) {
             broker.ifPresent(EmbeddedKafkaBroker::close);
             throw e;

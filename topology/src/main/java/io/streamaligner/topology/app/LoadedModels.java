@@ -38,16 +38,14 @@ public final class LoadedModels implements AutoCloseable {
                 aligner, (question, prefix, last) -> alignerTemplate.alignerPrompt(new AlignerInput(question, prefix, last)));
     }
 
-    /** The configured model folders and templates, run as {@code streamaligner.engine.*} says. */
+    /**
+     * The configured model folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template}),
+     * run as {@code streamaligner.engine.*} says.
+     */
     public static LoadedModels open(StreamAlignerConfig config) {
-        return open(config, config.engine());
-    }
-
-    /** The configured model folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template}). */
-    public static LoadedModels open(StreamAlignerConfig config, EngineOptions options) {
         Objects.requireNonNull(config, "config");
         return open(config.upstreamModelDir(), config.upstreamTemplate(), config.alignerModelDir(), config.alignerTemplate(),
-                options);
+                config.engine());
     }
 
     /**

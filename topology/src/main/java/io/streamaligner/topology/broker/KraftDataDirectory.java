@@ -8,11 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Properties;
-import java.util.stream.Stream;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The embedded broker's data on disk: {@code server.properties} and a {@code logs/} folder that KRaft
@@ -66,13 +65,8 @@ final class KraftDataDirectory {
 
     /** Deletes the directory and all in it, if it exists. */
     static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir, e);
         }

@@ -1,6 +1,5 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.topology.Topics;
@@ -44,7 +43,7 @@ class AlignmentApplicationContainerIT {
 
         List<AlignedAnswer> kafkaAnswers;
         List<AlignedAnswer> inProcessAnswers;
-        try (LoadedModels models = LoadedModels.open(config, EngineOptions.cpu().withIntraOpThreads(1))) {
+        try (LoadedModels models = LoadedModels.open(config)) {
             inProcessAnswers = new InProcessAlignmentLoop(models.models(), SETTINGS).run(requests);
             try (AlignmentApplication application = AlignmentApplication.start(config, models.models(), SETTINGS)) {
                 kafkaAnswers = askConcurrently(application.config(), requests);

@@ -1,6 +1,5 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.topology.Topics;
@@ -60,7 +59,7 @@ class AlignmentApplicationIT {
     @BeforeAll
     static void answerTheRequestsWithoutKafka() {
         // the bundled folders; one intra-op thread each, as the machine's cores are shared with the broker and Streams
-        models = LoadedModels.open(StreamAlignerConfig.fromSettings(Map.of()), EngineOptions.cpu().withIntraOpThreads(1));
+        models = LoadedModels.open(StreamAlignerConfig.fromSettings(Map.of()));
         requests = greedyToyRequests(PROMPTS);
         inProcessAnswers = new InProcessAlignmentLoop(models.models(), SETTINGS).run(requests);
     }
