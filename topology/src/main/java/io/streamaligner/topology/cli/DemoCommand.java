@@ -70,10 +70,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Ready: Kafka at " + stack.bootstrapServers() + ", " + resolved.processingGuarantee().configValue()
                     + "; upstream " + resolved.upstreamModelDir().getFileName() + ", aligner " + resolved.alignerModelDir().getFileName());
             List<CompletableFuture<AnswerFinal>> answers = new ArrayList<>();
-            String sampling = null;
+            // the model folder's recommendation is read once; each question only gets its own seed
+            GenerationParams recommended = UpstreamSampling.recommended(resolved, seed, spec.commandLine().getErr());
+            String sampling = UpstreamSampling.describe(recommended);
             for (int i = 0; i < questions.size(); i++) {
-                GenerationParams generation = UpstreamSampling.recommended(resolved, seed + i, spec.commandLine().getErr());
-                sampling = UpstreamSampling.describe(generation);
+                GenerationParams generation = GenerationParams.newBuilder(recommended).setSeed(seed + i).build();
                 String label = label(i);
                 out.println(label + " " + questions.get(i).text());
                 String requestId = "demo-q" + (i + 1) + "-" + AlignmentRequests.newRequestId();

@@ -133,7 +133,7 @@ public final class InferenceBatcher<W> {
             return false;
         }
         long startNanos = System.nanoTime();
-        List<String> ids = new ArrayList<>(arrivalOrder).subList(0, Math.min(arrivalOrder.size(), settings.maxBatchSize()));
+        List<String> ids = arrivalOrder.stream().limit(settings.maxBatchSize()).toList();
         List<Item<W>> items = new ArrayList<>(ids.size());
         boolean forwarded = false;
         for (String id : ids) {
