@@ -16,16 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-# Compile the modules it needs (quietly, only when a source changed since the last build) and note the classpath.
-WORK="$ROOT/target/bench"
-mkdir -p "$WORK"
-STAMP="$WORK/round-overhead.stamp"
-if [[ ! -f "$STAMP" || ! -f "$WORK/round-overhead.classpath" || -n "$(find schemas inference topology ops pom.xml \
-      \( -path '*/src/main/*' -o -name pom.xml \) -newer "$STAMP" -print -quit)" ]]; then
-  echo "building schemas, inference, topology, ops (mvn -q) ..." >&2
-  mvn -q -pl ops -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/round-overhead.classpath" >&2
-  touch "$STAMP"
-fi
-CLASSPATH_BENCH="ops/target/classes:topology/target/classes:inference/target/classes:schemas/target/classes:$(cat "$WORK/round-overhead.classpath")"
+# shellcheck source=../lib/ops-classpath.sh
+source ops/lib/ops-classpath.sh
 
-exec java -cp "$CLASSPATH_BENCH" io.streamaligner.ops.bench.RoundOverhead "$@"
+exec java -cp "$OPS_CLASSPATH" io.streamaligner.ops.bench.RoundOverhead "$@"
