@@ -13,7 +13,7 @@ PARTIAL_MIN, PARTIAL_MAX = -99, 199
 UPSTREAM_ERROR_RATE = 0.25
 ERROR_SPREAD = 10          # a wrong step is off by a non-zero amount in -10..10
 
-# The seed's aligner input format, kept verbatim (DESIGN.md "Formats").
+# The seed's aligner input format, kept verbatim (a fact of the Stream Aligner method; inference AlignerInput has it too).
 ALIGNER_INPUT = "##Question: {question} | ##Answer_Prefix: {prefix} | ##Answer_Last_Sentence: {last} | ##Your_Revision: "
 
 

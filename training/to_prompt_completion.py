@@ -16,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from domain import aligner_input  # noqa: E402
 
-# (prompt with {input}, end-of-turn appended to the completion). Facts of each model family (DESIGN.md "Formats").
+# (prompt with {input}, end-of-turn appended to the completion). Facts of each model family, as the Java side has them (inference ChatTemplate).
 TEMPLATES = {
     "plain": ("BEGINNING OF CONVERSATION: USER: {input} ASSISTANT: ", ""),
     "llama2": ("<s>[INST] <<SYS>>\n\n<</SYS>>\n\n{input} [/INST]\n", " </s>"),

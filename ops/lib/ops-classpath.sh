@@ -1,14 +1,14 @@
-# Sourced by the ops scripts that run a Java program of the ops module. Compiles schemas, inference, topology
+# Sourced by the ops scripts that run a Java program of the ops module. Compiles the modules below ops
 # and ops quietly when a main source or pom changed since the last build, and sets OPS_CLASSPATH to run them.
 # Expects ROOT (the repository root) to be set and to be the working directory.
 
 OPS_WORK="$ROOT/target/bench"
 mkdir -p "$OPS_WORK"
 OPS_STAMP="$OPS_WORK/ops.stamp"
-if [[ ! -f "$OPS_STAMP" || ! -f "$OPS_WORK/ops.classpath" || -n "$(find schemas inference topology ops pom.xml \
+if [[ ! -f "$OPS_STAMP" || ! -f "$OPS_WORK/ops.classpath" || -n "$(find schemas client inference loop eval topology ops pom.xml \
       \( -path '*/src/main/*' -o -name pom.xml \) -newer "$OPS_STAMP" -print -quit)" ]]; then
-  echo "building schemas, inference, topology, ops (mvn -q) ..." >&2
+  echo "building the modules the ops programs need (mvn -q) ..." >&2
   mvn -q -pl ops -am compile dependency:build-classpath -Dmdep.outputFile="$OPS_WORK/ops.classpath" >&2
   touch "$OPS_STAMP"
 fi
-OPS_CLASSPATH="ops/target/classes:topology/target/classes:inference/target/classes:schemas/target/classes:$(cat "$OPS_WORK/ops.classpath")"
+OPS_CLASSPATH="ops/target/classes:topology/target/classes:eval/target/classes:loop/target/classes:inference/target/classes:client/target/classes:schemas/target/classes:$(cat "$OPS_WORK/ops.classpath")"

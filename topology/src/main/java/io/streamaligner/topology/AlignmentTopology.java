@@ -1,7 +1,11 @@
 package io.streamaligner.topology;
 
+import io.streamaligner.client.Topic;
+import io.streamaligner.client.Topics;
+import io.streamaligner.loop.AlignmentLoop;
+import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.processor.Aligner;
-import io.streamaligner.topology.processor.InferenceBatcher;
+import io.streamaligner.topology.processor.CommitPolicy;
 import io.streamaligner.topology.processor.RecordDecoder;
 import io.streamaligner.topology.processor.RequestIntake;
 import io.streamaligner.topology.processor.Segmenter;
@@ -61,9 +65,8 @@ public final class AlignmentTopology {
 
     /**
      * Under exactly_once_v2 a record becomes readable when its transaction commits, and every round crosses the
-     * feedback topic once. The loop's own hops do not wait for this interval: the inference batches and the
-     * segmenter request a commit as soon as they have forwarded (see {@link InferenceBatcher}), which took a round
-     * of the TOPICS wiring from 53 to 18 ms p50 in {@code ops/bench/round-overhead.sh}. The
+     * feedback topic once. The loop's own hops do not wait for this interval: the processors whose outputs are the
+     * next hop through a topic request a commit as soon as they have forwarded ({@link CommitPolicy}). The
      * interval still bounds everything else (error finals of invalid requests, dead letters); 10 ms keeps that near
      * the cost of a hop, and a thread with nothing processed does not commit.
      */
@@ -77,42 +80,42 @@ public final class AlignmentTopology {
      *
      * @param topics   topic names and serdes ({@link Topics#defaults()} for the documented names)
      * @param models   the upstream and aligner generators and their prompt renderers
-     * @param settings wiring, batching and caps ({@link TopologySettings#DEFAULTS})
+     * @param settings wiring, batching, caps and retention ({@link TopologySettings#DEFAULTS}, or the configuration's)
      */
     public static Topology buildTopology(Topics topics, AlignmentModels models, TopologySettings settings) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(settings, "settings");
         boolean inMemory = settings.wiring() == Wiring.IN_MEMORY;
+        AlignmentLoop loop = new AlignmentLoop(models, settings.limits());
+        // In memory only the aligner's feedback crosses a topic the loop waits on, so only the aligner commits at once.
+        CommitPolicy withinRound = inMemory ? CommitPolicy.ON_INTERVAL : CommitPolicy.WHEN_FORWARDED;
         Topology topology = new Topology();
         List<String> decoders = new ArrayList<>();
 
         addDecodedSource(topology, PROMPTS_SOURCE, topics.prompts(), PROMPTS_DECODER, REQUEST_INTAKE, decoders);
         addDecodedSource(topology, FEEDBACK_SOURCE, topics.feedback(), FEEDBACK_DECODER, UPSTREAM_STEP, decoders);
-        topology.addProcessor(REQUEST_INTAKE, () -> new RequestIntake(UPSTREAM_STEP, REQUEST_INTAKE + RESPONSES_SINK_SUFFIX),
+        topology.addProcessor(REQUEST_INTAKE, () -> new RequestIntake(loop, UPSTREAM_STEP, REQUEST_INTAKE + RESPONSES_SINK_SUFFIX),
                 PROMPTS_DECODER);
 
         // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
         List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
-        topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(models.upstream(), models.upstreamPrompt(),
-                settings.batch(), settings.maxUpstreamStepTokens(), deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX,
-                !inMemory),
-                REQUEST_INTAKE, FEEDBACK_DECODER);
+        topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(loop, models.upstream(), settings.batch(), withinRound,
+                deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX), REQUEST_INTAKE, FEEDBACK_DECODER);
         topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
 
         if (inMemory) {
-            // in memory only the aligner's feedback crosses a topic, so only the aligner's batches commit at once
-            topology.addProcessor(SEGMENTER, () -> new Segmenter(false), UPSTREAM_STEP);
+            topology.addProcessor(SEGMENTER, () -> new Segmenter(loop, withinRound), UPSTREAM_STEP);
         } else {
             // every hop through its topic: the segmenter and the aligner read what the step before them published
             addDecodedSource(topology, TOKENS_SOURCE, topics.upstreamTokens(), TOKENS_DECODER, SEGMENTER, decoders);
-            topology.addProcessor(SEGMENTER, () -> new Segmenter(true), TOKENS_DECODER);
+            topology.addProcessor(SEGMENTER, () -> new Segmenter(loop, withinRound), TOKENS_DECODER);
             addDecodedSource(topology, SENTENCES_SOURCE, topics.sentences(), SENTENCES_DECODER, ALIGNER, decoders);
         }
         topology.addStateStore(Segmenter.stepsStore(), SEGMENTER);
 
-        topology.addProcessor(ALIGNER, () -> new Aligner(models.aligner(), models.alignerPrompt(), settings.batch(),
-                settings.maxCorrectionTokens(), settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX),
+        topology.addProcessor(ALIGNER, () -> new Aligner(loop, models.aligner(), settings.batch(), CommitPolicy.WHEN_FORWARDED,
+                settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX),
                 inMemory ? SEGMENTER : SENTENCES_DECODER);
         topology.addStateStore(Aligner.pendingStore(), ALIGNER);
         topology.addStateStore(Aligner.progressStore(), ALIGNER);

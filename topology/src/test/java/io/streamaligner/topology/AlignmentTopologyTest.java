@@ -1,5 +1,12 @@
 package io.streamaligner.topology;
 
+import io.streamaligner.client.Topics;
+import io.streamaligner.loop.AlignmentModels;
+import io.streamaligner.loop.testing.ScriptedAligner;
+import io.streamaligner.loop.testing.ScriptedUpstream;
+import io.streamaligner.loop.testing.TestPrompts;
+import io.streamaligner.loop.testing.TestRecords;
+
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;

@@ -5,9 +5,9 @@ import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.TextGenerator;
-import io.streamaligner.topology.AlignerPrompt;
-import io.streamaligner.topology.AlignmentModels;
-import io.streamaligner.topology.UpstreamPrompt;
+import io.streamaligner.loop.AlignerPrompt;
+import io.streamaligner.loop.AlignmentModels;
+import io.streamaligner.loop.UpstreamPrompt;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,11 @@
 package io.streamaligner.ops.bench;
 
+import io.streamaligner.client.AlignmentClient;
+import io.streamaligner.client.AlignmentRequests;
 import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.Wiring;
 import io.streamaligner.topology.app.AlignmentApplication;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
-import io.streamaligner.topology.client.AlignmentClient;
-import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.config.ProcessingGuarantee;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 
@@ -120,12 +119,13 @@ public final class RoundOverhead {
         settings.put(StreamAlignerConfig.APPLICATION_ID, run);
         settings.put(StreamAlignerConfig.PROCESSING_GUARANTEE, variant.guarantee().configValue());
         settings.put(StreamAlignerConfig.TOPIC_PREFIX, run + ".");
+        settings.put(StreamAlignerConfig.TOPOLOGY_WIRING, variant.wiring().configValue());
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
         List<Double> gaps = new ArrayList<>();
         List<Double> feedbackGaps = new ArrayList<>();
-        try (AlignmentApplication application = AlignmentApplication.start(config, instant.models(),
-                TopologySettings.DEFAULTS.withWiring(variant.wiring()));
-             AlignmentClient client = AlignmentClient.connect(application.config())) {
+        try (AlignmentApplication application = AlignmentApplication.start(config, instant.models());
+             AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(),
+                     AlignmentClient.DEFAULT_ANSWER_TIMEOUT)) {
             for (int i = 0; i < warmup + requests; i++) {
                 String requestId = "request-" + i;
                 AnswerFinal answer = client.submit(AlignmentRequests.builder(requestId, "Say " + rounds + " sentences.")

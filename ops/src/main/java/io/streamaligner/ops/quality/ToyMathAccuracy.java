@@ -1,20 +1,21 @@
 package io.streamaligner.ops.quality;
 
+import io.streamaligner.loop.StepSampling;
+
+import io.streamaligner.client.AlignmentRequests;
+import io.streamaligner.eval.AnswerNumbers;
+import io.streamaligner.eval.toymath.ToyMathQuestion;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
+import io.streamaligner.loop.inprocess.AlignedAnswer;
+import io.streamaligner.loop.inprocess.InProcessAlignmentLoop;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.GenerationParams;
-import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.app.LoadedModels;
 import io.streamaligner.topology.config.BundledModels;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.client.AlignmentRequests;
-import io.streamaligner.topology.inprocess.AlignedAnswer;
-import io.streamaligner.topology.inprocess.InProcessAlignmentLoop;
-import io.streamaligner.topology.eval.AnswerNumbers;
-import io.streamaligner.topology.toymath.ToyMathQuestion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,13 +70,13 @@ public final class ToyMathAccuracy {
         }
         // without --models, the bundled folders as the application finds them
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
-        Path models = Path.of("").toAbsolutePath().relativize(config.upstreamModelDir().getParent());
+        Path models = Path.of("").toAbsolutePath().relativize(config.upstream().folder().getParent());
         List<ToyMathQuestion> sample = ToyMathQuestion.sample(seed, questions);
         long started = System.nanoTime();
         try (LoadedModels loaded = LoadedModels.open(config)) {
             int upstreamRight = 0;
             int loopRight = 0;
-            InProcessAlignmentLoop loop = new InProcessAlignmentLoop(loaded.models(), TopologySettings.DEFAULTS);
+            InProcessAlignmentLoop loop = new InProcessAlignmentLoop(loaded.models(), config.topology().limits());
             for (int from = 0; from < sample.size(); from += BATCH) {
                 List<ToyMathQuestion> batch = sample.subList(from, Math.min(sample.size(), from + BATCH));
                 List<CompletionRequest> alone = new ArrayList<>();
@@ -86,7 +87,7 @@ public final class ToyMathAccuracy {
                     SamplingParams sampling = loaded.upstreamGenerationDefaults().sampling(questionSeed);
                     String prompt = loaded.models().upstreamPrompt().render("", question.text(), "");
                     alone.add(new CompletionRequest("q" + (from + i), prompt, sampling, MAX_ANSWER_TOKENS, StopCondition.NEVER));
-                    GenerationParams generation = AlignmentRequests.generation(sampling);
+                    GenerationParams generation = StepSampling.generationParams(sampling);
                     aligned.add(AlignmentRequests.builder("q" + (from + i), question.text()).setGeneration(generation).build());
                 }
                 List<Completion> upstreamAnswers = loaded.upstream().generate(alone);

@@ -1,10 +1,10 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.topology.AlignmentModels;
+import io.streamaligner.client.Topics;
+import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.AlignmentTopology;
-import io.streamaligner.topology.Topics;
-import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.config.StreamAlignerConfig;
+import io.streamaligner.topology.error.UserFixableException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +39,7 @@ import java.util.concurrent.TimeoutException;
  * <ol>
  *   <li>opens the upstream and aligner models from their folders (a configured template name overrides the
  *       folder's own) — or takes {@link AlignmentModels} the caller owns;</li>
+ *   <li>builds the topology with the configuration's {@link io.streamaligner.topology.TopologySettings};</li>
  *   <li>creates the topics that are missing, with the configured partitions ({@link TopicCreator});</li>
  *   <li>starts Kafka Streams and waits until it is RUNNING, or fails with an {@link ApplicationStartException}.</li>
  * </ol>
@@ -88,27 +88,20 @@ public final class AlignmentApplication implements AutoCloseable {
         this.temporaryStateDir = temporaryStateDir;
     }
 
-    /** Starts the application over the configured models with the default topology settings. */
-    public static AlignmentApplication start(StreamAlignerConfig config) {
-        return start(config, TopologySettings.DEFAULTS);
-    }
-
     /**
      * Opens the configured models (run as {@code streamaligner.engine.*} says) and starts the application over
-     * them; it closes them when it closes.
+     * them, as the configuration says (topics, wiring, batching, caps); it closes the models when it closes.
      *
-     * @param config   must name {@code bootstrap.servers}
-     * @param settings wiring, batching and token caps of the topology
-     * @throws io.streamaligner.inference.ModelFolderException if a model folder cannot be loaded
-     * @throws ApplicationStartException                       if the topics or Kafka Streams cannot be set up
+     * @param config must name {@code bootstrap.servers} ({@link AlignmentStack#start} starts a broker when it does not)
+     * @throws ModelLoadException         if a model folder cannot be loaded
+     * @throws ApplicationStartException if the topics or Kafka Streams cannot be set up
      */
-    public static AlignmentApplication start(StreamAlignerConfig config, TopologySettings settings) {
+    public static AlignmentApplication start(StreamAlignerConfig config) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(settings, "settings");
         requireBootstrapServers(config);
         LoadedModels loaded = LoadedModels.open(config);
         try {
-            return start(config, loaded.models(), Optional.of(loaded), settings);
+            return start(config, loaded.models(), Optional.of(loaded));
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -117,25 +110,24 @@ public final class AlignmentApplication implements AutoCloseable {
 
     /**
      * Starts the application over models the caller owns and closes after this application (in-test or
-     * benchmark generators, or engines shared with an {@link io.streamaligner.topology.inprocess.InProcessAlignmentLoop}).
+     * benchmark generators, or engines shared with an {@link io.streamaligner.loop.inprocess.InProcessAlignmentLoop}).
      *
      * @throws ApplicationStartException if the topics or Kafka Streams cannot be set up
      */
-    public static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models, TopologySettings settings) {
-        return start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(models, "models"), Optional.empty(),
-                Objects.requireNonNull(settings, "settings"));
+    public static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models) {
+        return start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(models, "models"), Optional.empty());
     }
 
     private static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models,
-                                              Optional<AutoCloseable> ownedModels, TopologySettings settings) {
+                                              Optional<AutoCloseable> ownedModels) {
         String bootstrapServers = requireBootstrapServers(config);
-        Topics topics = Topics.withPrefix(config.topicPrefix());
+        Topics topics = config.topicNames();
         try (Admin admin = Admin.create(adminProperties(config))) {
-            TopicCreator.createMissing(admin, topics, config.partitions(), START_TIMEOUT);
+            TopicCreator.createMissing(admin, topics, config.topics().partitions(), START_TIMEOUT);
         }
         Optional<Path> temporaryStateDir = config.dataDir().isPresent() ? Optional.empty() : Optional.of(createTemporaryStateDir());
         Path stateDir = temporaryStateDir.orElseGet(() -> config.dataDir().orElseThrow().resolve("streams"));
-        KafkaStreams streams = new KafkaStreams(AlignmentTopology.buildTopology(topics, models, settings),
+        KafkaStreams streams = new KafkaStreams(AlignmentTopology.buildTopology(topics, models, config.topology()),
                 streamsProperties(config, stateDir));
         AlignmentApplication application = new AlignmentApplication(config, topics, models, ownedModels, streams,
                 temporaryStateDir);
@@ -153,7 +145,7 @@ public final class AlignmentApplication implements AutoCloseable {
         Objects.requireNonNull(stateDir, "stateDir");
         Properties properties = AlignmentTopology.streamsConfig(config.applicationId(), requireBootstrapServers(config),
                 config.processingGuarantee().configValue());
-        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.min(config.partitions(), MAX_DEFAULT_STREAM_THREADS));
+        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.min(config.topics().partitions(), MAX_DEFAULT_STREAM_THREADS));
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         properties.putAll(config.kafkaProperties());
         return properties;
@@ -180,7 +172,7 @@ public final class AlignmentApplication implements AutoCloseable {
             running.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("stream-aligner running on {}: {} -> {} ({}, {} partitions)", bootstrapServers,
                     topics.prompts().name(), topics.responses().name(), config.processingGuarantee().configValue(),
-                    config.partitions());
+                    config.topics().partitions());
         } catch (ExecutionException e) {
             close();
             throw e.getCause() instanceof ApplicationStartException start ? start
@@ -285,7 +277,7 @@ public final class AlignmentApplication implements AutoCloseable {
         try {
             return Files.createTempDirectory("stream-aligner-state-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary state directory", e);
+            throw new UserFixableException("cannot create a temporary state directory: " + e.getMessage(), e);
         }
     }
 

@@ -1,11 +1,12 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.topology.TopologySettings;
+import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The application with a Kafka broker to run on: the configured cluster, or, when the configuration names no
@@ -15,7 +16,8 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try (AlignmentStack stack = AlignmentStack.start(config);
- *      AlignmentClient client = AlignmentClient.connect(stack.config())) {
+ *      AlignmentClient client = AlignmentClient.connect(stack.config().kafkaProperties(), stack.config().topicNames(),
+ *              AlignmentClient.DEFAULT_ANSWER_TIMEOUT)) {
  *     AnswerFinal answer = client.submit(AlignmentRequests.builder("What is 3 + 4 - 2?").build()).join();
  * }
  * }</pre>
@@ -30,27 +32,32 @@ public final class AlignmentStack implements AutoCloseable {
         this.application = application;
     }
 
-    /** Starts a broker if needed, then the application over the configured models with the default settings. */
-    public static AlignmentStack start(StreamAlignerConfig config) {
-        return start(config, TopologySettings.DEFAULTS);
-    }
-
     /**
-     * Starts an embedded broker when the configuration names no {@code bootstrap.servers}, then the application
-     * ({@link AlignmentApplication#start(StreamAlignerConfig, TopologySettings)}) on it.
+     * Starts an embedded broker when the configuration names no {@code bootstrap.servers}, then the application over
+     * the configured models on it ({@link AlignmentApplication#start(StreamAlignerConfig)}).
      *
      * @throws io.streamaligner.topology.broker.EmbeddedBrokerException if the embedded broker cannot start
+     * @throws ModelLoadException                                      if a model cannot be loaded
      * @throws ApplicationStartException                               if the application cannot start
      */
-    public static AlignmentStack start(StreamAlignerConfig config, TopologySettings settings) {
+    public static AlignmentStack start(StreamAlignerConfig config) {
+        return start(config, AlignmentApplication::start);
+    }
+
+    /** As {@link #start(StreamAlignerConfig)}, over models the caller owns and closes after the stack. */
+    public static AlignmentStack start(StreamAlignerConfig config, AlignmentModels models) {
+        Objects.requireNonNull(models, "models");
+        return start(config, onBroker -> AlignmentApplication.start(onBroker, models));
+    }
+
+    private static AlignmentStack start(StreamAlignerConfig config, Function<StreamAlignerConfig, AlignmentApplication> app) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(settings, "settings");
         Optional<EmbeddedKafkaBroker> broker = config.bootstrapServers().isPresent() ? Optional.empty()
                 : Optional.of(config.dataDir().map(dir -> EmbeddedKafkaBroker.start(0, dir.resolve("broker")))
                         .orElseGet(EmbeddedKafkaBroker::start));
         try {
             StreamAlignerConfig onBroker = broker.map(b -> config.withBootstrapServers(b.bootstrapServers())).orElse(config);
-            return new AlignmentStack(broker, AlignmentApplication.start(onBroker, settings));
+            return new AlignmentStack(broker, app.apply(onBroker));
         } catch (RuntimeException e) {
             broker.ifPresent(EmbeddedKafkaBroker::close);
             throw e;
@@ -68,6 +75,11 @@ public final class AlignmentStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return application.bootstrapServers();
+    }
+
+    /** Where the application runs, for a command's report: "embedded broker at H:P" or "cluster at H:P". */
+    public String describeKafka() {
+        return (embeddedBroker.isPresent() ? "embedded broker at " : "cluster at ") + bootstrapServers();
     }
 
     /** The broker this stack started, if it started one. */

@@ -1,11 +1,13 @@
 package io.streamaligner.topology.app;
 
+import io.streamaligner.inference.ExecutionProviderException;
+import io.streamaligner.inference.ModelFolderException;
 import io.streamaligner.inference.model.GenerationDefaults;
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
 import io.streamaligner.inference.template.AlignerInput;
 import io.streamaligner.inference.template.ChatTemplate;
-import io.streamaligner.topology.AlignmentModels;
+import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try (LoadedModels loaded = LoadedModels.open(config)) {
- *     List<AlignedAnswer> answers = new InProcessAlignmentLoop(loaded.models(), TopologySettings.DEFAULTS).run(requests);
+ *     List<AlignedAnswer> answers = new InProcessAlignmentLoop(loaded.models(), LoopLimits.DEFAULTS).run(requests);
  * }
  * }</pre>
  */
@@ -44,8 +46,8 @@ public final class LoadedModels implements AutoCloseable {
      */
     public static LoadedModels open(StreamAlignerConfig config) {
         Objects.requireNonNull(config, "config");
-        return open(config.upstreamModelDir(), config.upstreamTemplate(), config.alignerModelDir(), config.alignerTemplate(),
-                config.engine());
+        return open(config.upstream().folder(), config.upstream().template(), config.aligner().folder(),
+                config.aligner().template(), config.engine());
     }
 
     /**
@@ -53,8 +55,8 @@ public final class LoadedModels implements AutoCloseable {
      *
      * @param upstreamTemplate a chat template name, or empty for the one the folder names
      * @param alignerTemplate  a chat template name, or empty for the one the folder names
-     * @throws io.streamaligner.inference.ModelFolderException if a folder is missing, malformed or names no template
-     *                                                        while none is given
+     * @throws ModelLoadException if a folder is missing, malformed or names no template while none is given, or
+     *                            the execution provider cannot load
      */
     public static LoadedModels open(Path upstreamDir, Optional<String> upstreamTemplate, Path alignerDir,
                                     Optional<String> alignerTemplate, EngineOptions options) {
@@ -63,12 +65,12 @@ public final class LoadedModels implements AutoCloseable {
         Objects.requireNonNull(alignerDir, "alignerDir");
         Objects.requireNonNull(alignerTemplate, "alignerTemplate");
         Objects.requireNonNull(options, "options");
-        OnnxTextGenerator upstream = OnnxTextGenerator.open(upstreamDir, options);
+        OnnxTextGenerator upstream = openModel("upstream", upstreamDir, options);
         OnnxTextGenerator aligner = null;
         try {
-            ChatTemplate upstreamChat = template(upstream, upstreamTemplate);
-            aligner = OnnxTextGenerator.open(alignerDir, options);
-            return new LoadedModels(upstream, upstreamChat, aligner, template(aligner, alignerTemplate));
+            ChatTemplate upstreamChat = template("upstream", upstream, upstreamTemplate);
+            aligner = openModel("aligner", alignerDir, options);
+            return new LoadedModels(upstream, upstreamChat, aligner, template("aligner", aligner, alignerTemplate));
         } catch (RuntimeException e) {
             if (aligner != null) {
                 aligner.close();
@@ -78,8 +80,20 @@ public final class LoadedModels implements AutoCloseable {
         }
     }
 
-    private static ChatTemplate template(OnnxTextGenerator generator, Optional<String> override) {
-        return override.map(generator::chatTemplate).orElseGet(generator::chatTemplate);
+    private static OnnxTextGenerator openModel(String role, Path folder, EngineOptions options) {
+        try {
+            return OnnxTextGenerator.open(folder, options);
+        } catch (ModelFolderException | ExecutionProviderException e) {
+            throw new ModelLoadException("cannot load the " + role + " model: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChatTemplate template(String role, OnnxTextGenerator generator, Optional<String> override) {
+        try {
+            return override.map(generator::chatTemplate).orElseGet(generator::chatTemplate);
+        } catch (ModelFolderException | IllegalArgumentException e) {
+            throw new ModelLoadException("no chat template for the " + role + " model: " + e.getMessage(), e);
+        }
     }
 
     /** The two models and their prompt renderers, for the topology or the in-process loop. */

@@ -1,6 +1,6 @@
 package io.streamaligner.topology.app;
 
-import io.streamaligner.topology.Topics;
+import io.streamaligner.client.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;

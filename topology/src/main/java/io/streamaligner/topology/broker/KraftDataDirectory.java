@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ final class KraftDataDirectory {
         try {
             Utils.delete(dir.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            throw new EmbeddedBrokerException("cannot delete " + dir + ": " + e.getMessage(), e);
         }
     }
 }

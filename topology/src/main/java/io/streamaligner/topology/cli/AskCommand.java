@@ -1,22 +1,18 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.client.AlignmentRequests;
+import io.streamaligner.client.ResponseListener;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.SentenceAligned;
-import io.streamaligner.topology.Topics;
-import io.streamaligner.topology.app.AlignmentStack;
-import io.streamaligner.topology.client.AlignmentClient;
-import io.streamaligner.topology.client.AlignmentClientException;
-import io.streamaligner.topology.client.AlignmentRequests;
-import io.streamaligner.topology.client.ResponseListener;
+import io.streamaligner.topology.app.AlignmentSession;
+import io.streamaligner.topology.app.AlignmentSession.Application;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,25 +71,17 @@ public final class AskCommand implements Callable<Integer> {
         }
         AlignmentRequest request = builder.build();
 
-        Optional<AlignmentStack> stack = Optional.empty();
-        if (resolved.bootstrapServers().isEmpty()) {
-            err.println("No bootstrap servers given: starting an embedded Kafka broker and the application for this question ...");
-            err.flush();
-            stack = Optional.of(AlignmentStack.start(resolved));
-        }
-        StreamAlignerConfig onBroker = stack.map(AlignmentStack::config).orElse(resolved);
-        try (AlignmentClient client = AlignmentClient.connect(onBroker.kafkaProperties(),
-                Topics.withPrefix(onBroker.topicPrefix()), Duration.ofSeconds(timeoutSeconds))) {
-            AnswerFinal answer = client.submit(request, new PrintingListener(out, err)).get();
+        err.println("ask: " + AlignmentSession.plan(resolved, Application.RUNNING_IF_SERVERS_GIVEN) + " ...");
+        err.flush();
+        try (AlignmentSession session = AlignmentSession.open(resolved, Application.RUNNING_IF_SERVERS_GIVEN,
+                Duration.ofSeconds(timeoutSeconds))) {
+            AnswerFinal answer = session.await(session.client().submit(request, new PrintingListener(out, err)),
+                    "request " + request.getRequestId());
             out.println("Answer: " + answer.getAnswer());
             out.println("(" + answer.getRounds() + " rounds, " + answer.getFinishReason() + ", " + answer.getTotalMs() + " ms; upstream "
                     + UpstreamSampling.describe(generation) + ")");
             out.flush();
             return CommandLine.ExitCode.OK;
-        } catch (ExecutionException e) {
-            throw new AlignmentClientException("no answer to request " + request.getRequestId(), e.getCause());
-        } finally {
-            stack.ifPresent(AlignmentStack::close);
         }
     }
 

@@ -1,17 +1,17 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.client.AlignmentClient;
+import io.streamaligner.client.AlignmentRequests;
+import io.streamaligner.client.ResponseListener;
+import io.streamaligner.eval.AnswerNumbers;
+import io.streamaligner.eval.toymath.ToyMathQuestion;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.SentenceAligned;
-import io.streamaligner.topology.app.AlignmentStack;
-import io.streamaligner.topology.client.AlignmentClient;
-import io.streamaligner.topology.client.AlignmentClientException;
-import io.streamaligner.topology.client.AlignmentRequests;
-import io.streamaligner.topology.client.ResponseListener;
+import io.streamaligner.topology.app.AlignmentSession;
+import io.streamaligner.topology.app.AlignmentSession.Application;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.eval.AnswerNumbers;
-import io.streamaligner.topology.toymath.ToyMathQuestion;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,13 +61,14 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StreamAlignerConfig resolved = config.resolve();
         List<ToyMathQuestion> questions = ToyMathQuestion.sample(seed, questionCount);
-        out.println("Starting " + (resolved.bootstrapServers().isPresent() ? "the application on " + resolved.bootstrapServers().get()
-                : "an embedded Kafka broker and the application") + " ...");
+        out.println(capitalized(AlignmentSession.plan(resolved, Application.STARTED_HERE)) + " ...");
         out.flush();
-        try (AlignmentStack stack = AlignmentStack.start(resolved);
-             AlignmentClient client = AlignmentClient.connect(stack.config())) {
-            out.println("Ready: Kafka at " + stack.bootstrapServers() + ", " + resolved.processingGuarantee().configValue()
-                    + "; upstream " + resolved.upstreamModelDir().getFileName() + ", aligner " + resolved.alignerModelDir().getFileName());
+        try (AlignmentSession session = AlignmentSession.open(resolved, Application.STARTED_HERE,
+                AlignmentClient.DEFAULT_ANSWER_TIMEOUT)) {
+            AlignmentClient client = session.client();
+            out.println("Ready: " + session.describeKafka() + ", " + resolved.processingGuarantee().configValue()
+                    + "; upstream " + resolved.upstream().folder().getFileName() + ", aligner "
+                    + resolved.aligner().folder().getFileName());
             List<CompletableFuture<AnswerFinal>> answers = new ArrayList<>();
             // the model folder's recommendation is read once; each question only gets its own seed
             GenerationParams recommended = UpstreamSampling.recommended(resolved, seed, spec.commandLine().getErr());
@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> answerLines = new ArrayList<>();
             for (int i = 0; i < questions.size(); i++) {
                 ToyMathQuestion question = questions.get(i);
-                AnswerFinal answer = answers.get(i).get();
+                AnswerFinal answer = session.await(answers.get(i), "question " + (i + 1));
                 boolean isRight = AnswerNumbers.isCorrect(answer.getAnswer(), Integer.toString(question.result()));
                 right += isRight ? 1 : 0;
                 Optional<BigDecimal> number = AnswerNumbers.extract(answer.getAnswer());
@@ -104,9 +104,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("answers right: " + right + "/" + questions.size());
             out.flush();
             return CommandLine.ExitCode.OK;
-        } catch (ExecutionException e) {
-            throw new AlignmentClientException("a demo question got no answer", e.getCause());
         }
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String label(int index) {

@@ -1,39 +1,33 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.eval.ArmName;
+import io.streamaligner.eval.ArmResults;
+import io.streamaligner.eval.ArmRunner;
+import io.streamaligner.eval.EvalArms;
+import io.streamaligner.eval.EvalDataset;
+import io.streamaligner.eval.EvalItem;
+import io.streamaligner.eval.EvalReport;
+import io.streamaligner.eval.EvalSettings;
+import io.streamaligner.eval.Evaluation;
+import io.streamaligner.eval.ProgressBar;
+import io.streamaligner.eval.QuestionSampling;
+import io.streamaligner.eval.ReportFiles;
+import io.streamaligner.eval.ResultTable;
+import io.streamaligner.eval.judge.ChatCompletionsJudge;
+import io.streamaligner.eval.judge.JudgeDimension;
+import io.streamaligner.eval.judge.JudgeItem;
+import io.streamaligner.eval.judge.JudgeResults;
+import io.streamaligner.eval.judge.StreamVersusUpstream;
+import io.streamaligner.eval.judge.WinRate;
 import io.streamaligner.inference.model.GenerationDefaults;
-import io.streamaligner.inference.model.ModelFolder;
-import io.streamaligner.topology.AlignmentModels;
-import io.streamaligner.topology.Topics;
-import io.streamaligner.topology.TopologySettings;
-import io.streamaligner.topology.app.AlignmentStack;
+import io.streamaligner.loop.AlignmentModels;
+import io.streamaligner.topology.app.AlignmentSession;
+import io.streamaligner.topology.app.AlignmentSession.Application;
 import io.streamaligner.topology.app.LoadedModels;
-import io.streamaligner.topology.client.AlignmentClient;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.eval.ArmAnswer;
-import io.streamaligner.topology.eval.ArmName;
-import io.streamaligner.topology.eval.ArmResults;
-import io.streamaligner.topology.eval.ArmRunner;
-import io.streamaligner.topology.eval.EvalArm;
-import io.streamaligner.topology.eval.EvalDataset;
-import io.streamaligner.topology.eval.EvalItem;
-import io.streamaligner.topology.eval.EvalReport;
-import io.streamaligner.topology.eval.EvalSettings;
-import io.streamaligner.topology.eval.Evaluation;
-import io.streamaligner.topology.eval.PosthocArm;
-import io.streamaligner.topology.eval.ProgressBar;
-import io.streamaligner.topology.eval.QuestionSampling;
-import io.streamaligner.topology.eval.ReportFiles;
-import io.streamaligner.topology.eval.ResultTable;
-import io.streamaligner.topology.eval.StreamArm;
-import io.streamaligner.topology.eval.UpstreamArm;
-import io.streamaligner.topology.eval.judge.ChatCompletionsJudge;
-import io.streamaligner.topology.eval.judge.JudgeCache;
-import io.streamaligner.topology.eval.judge.JudgeDimension;
-import io.streamaligner.topology.eval.judge.JudgeItem;
-import io.streamaligner.topology.eval.judge.JudgeResults;
-import io.streamaligner.topology.eval.judge.PairwiseJudge;
-import io.streamaligner.topology.eval.judge.WinRate;
+import io.streamaligner.topology.error.UserFixableException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,18 +153,10 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        EvalDataset data = EvalDataset.read(dataset);
-        data.skipped().forEach(line -> err.println("eval: " + dataset + " line " + line.lineNumber() + " skipped: " + line.reason()));
-        if (limit != null) {
-            data = data.limit(limit);
-        }
-        if (data.items().isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no usable questions in " + dataset);
-        }
+        EvalDataset data = readDataset(err);
         List<EvalItem> items = data.items();
-
         StreamAlignerConfig resolved = config.resolve(environment);
-        GenerationDefaults upstreamDefaults = ModelFolder.open(resolved.upstreamModelDir()).generationDefaults();
+        GenerationDefaults upstreamDefaults = UpstreamSampling.defaults(resolved);
         Function<EvalItem, QuestionSampling> samplingOf = item ->
                 QuestionSampling.recommended(upstreamDefaults, QuestionSampling.questionSeed(seed, item.lineNumber()));
         String sampling = UpstreamSampling.describe(samplingOf.apply(items.get(0)).params());
@@ -178,35 +164,25 @@ public final class EvalCommand implements Callable<Integer> {
 
         boolean needsKafka = arms.contains(ArmName.STREAM);
         err.println("eval: " + items.size() + " questions, arms " + labels(arms) + "; upstream " + sampling
-                + ", aligner greedy; " + (needsKafka ? "starting " + (resolved.bootstrapServers().isPresent()
-                ? "the application on " + resolved.bootstrapServers().get() : "an embedded broker and the application")
+                + ", aligner greedy; " + (needsKafka ? AlignmentSession.plan(resolved, Application.STARTED_HERE)
                 : "loading the models") + " ...");
         err.flush();
         List<ArmResults> results;
         String kafka;
-        try (AlignmentStack stack = needsKafka ? AlignmentStack.start(resolved) : null;
-             LoadedModels loaded = needsKafka ? null : LoadedModels.open(resolved);
-             AlignmentClient client = needsKafka ? AlignmentClient.connect(stack.config().kafkaProperties(),
-                     Topics.withPrefix(resolved.topicPrefix()), Duration.ofSeconds(answerTimeoutSeconds)) : null) {
+        try (AlignmentSession session = needsKafka ? AlignmentSession.open(resolved, Application.STARTED_HERE,
+                Duration.ofSeconds(answerTimeoutSeconds)) : null;
+             LoadedModels loaded = needsKafka ? null : LoadedModels.open(resolved)) {
             // the in-process arms share the application's engines: the models are loaded once
-            AlignmentModels models = needsKafka ? stack.application().models() : loaded.models();
-            kafka = needsKafka ? (resolved.bootstrapServers().isPresent() ? "cluster at " : "embedded broker at ")
-                    + stack.bootstrapServers() + ", " + resolved.processingGuarantee().configValue() : "not used";
-            List<EvalArm> evalArms = new ArrayList<>();
-            for (ArmName arm : arms) {
-                evalArms.add(switch (arm) {
-                    case UPSTREAM -> new UpstreamArm(models, maxTokens);
-                    case STREAM -> new StreamArm(client, maxRounds, maxTokens);
-                    case POSTHOC -> new PosthocArm(models, maxTokens, maxRounds, TopologySettings.DEFAULTS.maxCorrectionTokens());
-                });
-            }
-            results = new Evaluation(evalArms, new ArmRunner(concurrency, samplingOf), warmup, progress).run(items);
+            AlignmentModels models = needsKafka ? session.stack().orElseThrow().application().models() : loaded.models();
+            kafka = needsKafka ? session.describeKafka() + ", " + resolved.processingGuarantee().configValue() : "not used";
+            EvalArms evalArms = new EvalArms(models, Optional.ofNullable(session).map(AlignmentSession::client),
+                    resolved.topology().limits(), maxRounds, maxTokens);
+            results = new Evaluation(evalArms.build(arms), new ArmRunner(concurrency, samplingOf), warmup, progress).run(items);
         }
 
-        Optional<JudgeResults> judged = judgeUrl == null ? Optional.empty()
-                : Optional.of(judge(items, results, progress));
+        Optional<JudgeResults> judged = judgeUrl == null ? Optional.empty() : Optional.of(judge(items, results, progress));
         EvalSettings settings = new EvalSettings(commandLine(), dataset.toString(), arms, concurrency, seed, maxRounds,
-                maxTokens, warmup, kafka, resolved.upstreamModelDir().toString(), resolved.alignerModelDir().toString(),
+                maxTokens, warmup, kafka, resolved.upstream().folder().toString(), resolved.aligner().folder().toString(),
                 sampling + " (generation_config.json)");
         EvalReport report = new EvalReport(settings, items, data.skipped(), results, judged);
 
@@ -215,40 +191,58 @@ public final class EvalCommand implements Callable<Integer> {
         judged.ifPresent(judge -> printWinRates(out, judge));
         report.results().stream().flatMap(result -> firstErrors(result).stream()).forEach(out::println);
         if (reportDir != null) {
-            List<Path> files = ReportFiles.write(report, reportDir);
-            out.println("report: " + String.join(", ", files.stream().map(Path::toString).toList()));
+            out.println("report: " + String.join(", ", writeReport(report).stream().map(Path::toString).toList()));
         }
         out.println(report.summaryLine());
         out.flush();
         return CommandLine.ExitCode.OK;
     }
 
+    /** The dataset, its skipped lines reported, cut to {@code --limit}. */
+    private EvalDataset readDataset(PrintWriter err) {
+        EvalDataset data;
+        try {
+            data = EvalDataset.read(dataset);
+        } catch (UncheckedIOException e) {
+            throw new UserFixableException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+        data.skipped().forEach(line -> err.println("eval: " + dataset + " line " + line.lineNumber() + " skipped: " + line.reason()));
+        if (limit != null) {
+            data = data.limit(limit);
+        }
+        if (data.items().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no usable questions in " + dataset);
+        }
+        return data;
+    }
+
+    private List<Path> writeReport(EvalReport report) {
+        try {
+            return ReportFiles.write(report, reportDir);
+        } catch (UncheckedIOException e) {
+            throw new UserFixableException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
     private JudgeResults judge(List<EvalItem> items, List<ArmResults> results, ProgressBar progress)
             throws InterruptedException {
-        ArmResults upstream = results.stream().filter(r -> r.arm() == ArmName.UPSTREAM).findFirst().orElseThrow();
-        ArmResults stream = results.stream().filter(r -> r.arm() == ArmName.STREAM).findFirst().orElseThrow();
-        List<JudgeItem> judgeItems = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            ArmAnswer streamAnswer = stream.answers().get(i);
-            ArmAnswer upstreamAnswer = upstream.answers().get(i);
-            if (streamAnswer.succeeded() && upstreamAnswer.succeeded()) {
-                judgeItems.add(new JudgeItem(items.get(i).lineNumber(), items.get(i).question(), streamAnswer.answer(),
-                        upstreamAnswer.answer()));
-            }
-        }
+        List<JudgeItem> pairs = StreamVersusUpstream.pairs(items, results);
         Path cacheFile = judgeCacheFile != null ? judgeCacheFile
                 : (reportDir != null ? reportDir.resolve(JUDGE_CACHE_FILE) : Path.of(JUDGE_CACHE_FILE));
         ChatCompletionsJudge endpoint = new ChatCompletionsJudge(judgeUrl, judgeModel,
                 Optional.ofNullable(environment.get(judgeKeyVariable)), JUDGE_REQUEST_TIMEOUT, JUDGE_ATTEMPTS, JUDGE_FIRST_BACKOFF);
-        try (JudgeCache cache = JudgeCache.open(cacheFile)) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("eval: judging " + judgeItems.size() + " answer pairs with " + judgeModel + "; "
-                    + cache.size() + " verdicts cached in " + cacheFile);
-            progress.start("judge", judgeItems.size() * JudgeDimension.values().length);
-            JudgeResults judged = new PairwiseJudge(endpoint, judgeModel, cache, concurrency).judge(judgeItems, progress::step);
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            JudgeResults judged = new StreamVersusUpstream(endpoint, judgeModel, cacheFile, concurrency).judge(pairs, cached -> {
+                err.println("eval: judging " + pairs.size() + " answer pairs with " + judgeModel + "; " + cached
+                        + " verdicts cached in " + cacheFile);
+                progress.start("judge", pairs.size() * JudgeDimension.values().length);
+            }, progress::step);
             progress.finish();
             judged.failures().forEach(failure -> err.println("eval: judge failed on " + failure));
             return judged;
+        } catch (UncheckedIOException e) {
+            throw new UserFixableException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
     }
 

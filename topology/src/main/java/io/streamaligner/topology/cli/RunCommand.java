@@ -63,8 +63,9 @@ public final class RunCommand implements Callable<Integer> {
             out.println("stream-aligner running: Kafka at " + stack.bootstrapServers()
                     + stack.embeddedBroker().map(broker -> " (embedded broker, data in " + broker.dataDir() + ")").orElse(""));
             out.println("  reads " + application.topics().prompts().name() + ", writes " + application.topics().responses().name()
-                    + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.partitions() + " partitions");
-            out.println("  upstream " + resolved.upstreamModelDir() + ", aligner " + resolved.alignerModelDir());
+                    + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.topics().partitions() + " partitions, "
+                    + resolved.topology().wiring().configValue() + " wiring");
+            out.println("  upstream " + resolved.upstream().folder() + ", aligner " + resolved.aligner().folder());
             out.println("Ctrl-C stops it.");
             out.flush();
             CompletableFuture.anyOf(stopRequested, application.stopped()).join();

@@ -3,7 +3,7 @@ package io.streamaligner.topology.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamaligner.topology.segment.SentenceBuffer;
+import io.streamaligner.loop.segment.SentenceBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

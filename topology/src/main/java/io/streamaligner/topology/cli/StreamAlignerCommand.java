@@ -22,13 +22,16 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * <p>To add a subcommand: write a public class implementing {@code Callable<Integer>} (the exit code)
- * annotated with {@code @Command(name = ..., description = ...)}; if it talks to Kafka or loads models,
- * give it {@code @Mixin ConfigOptions config} and call {@code config.resolve()} (as {@link ConfigCommand}
- * does); write to {@code spec.commandLine().getOut()} (inject {@code @Spec CommandSpec spec}); then list the
- * class in {@code subcommands} below. Throw {@link io.streamaligner.topology.config.ConfigurationException} (or
- * another {@link UserErrors#isUserError user error}) to end with a one-line message and exit code 1.
+ * annotated with {@code @Command(name = ..., description = ...)} (it inherits {@code --help} and {@code --version});
+ * if it talks to Kafka or loads models, give it {@code @Mixin ConfigOptions config} and call
+ * {@code config.resolve()}; write to {@code spec.commandLine().getOut()} (inject {@code @Spec CommandSpec spec});
+ * keep it to options and output, delegating the work to a tested object; then list the class in
+ * {@code subcommands} below. Throw a {@link io.streamaligner.topology.error.UserFixableException} to end with a
+ * one-line message and exit code 1.
  */
+// INHERIT: every subcommand has --help and --version too
 @Command(name = "stream-aligner",
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Stream Aligner on Kafka Streams: an upstream LLM writes, a small aligner corrects it sentence by sentence.",

@@ -1,9 +1,13 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.client.AlignmentRequests;
 import io.streamaligner.inference.ModelFolderException;
+import io.streamaligner.inference.model.GenerationDefaults;
+import io.streamaligner.inference.model.ModelFolder;
+import io.streamaligner.loop.StepSampling;
 import io.streamaligner.schemas.GenerationParams;
-import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.config.StreamAlignerConfig;
+import io.streamaligner.topology.error.UserFixableException;
 import java.io.PrintWriter;
 
 /**
@@ -16,9 +20,22 @@ final class UpstreamSampling {
     private UpstreamSampling() {
     }
 
+    /**
+     * What the upstream's {@code generation_config.json} recommends.
+     *
+     * @throws UserFixableException if the upstream's folder is not a model folder
+     */
+    static GenerationDefaults defaults(StreamAlignerConfig config) {
+        try {
+            return ModelFolder.open(config.upstream().folder()).generationDefaults();
+        } catch (ModelFolderException e) {
+            throw new UserFixableException("cannot read the upstream model's folder: " + e.getMessage(), e);
+        }
+    }
+
     static GenerationParams recommended(StreamAlignerConfig config, long seed, PrintWriter err) {
         try {
-            return AlignmentRequests.recommended(config.upstreamModelDir(), seed);
+            return StepSampling.recommended(ModelFolder.open(config.upstream().folder()).generationDefaults(), seed);
         } catch (ModelFolderException e) {
             err.println("note: cannot read the upstream's generation_config.json (" + e.getMessage() + "); decoding greedily");
             err.flush();

@@ -80,10 +80,19 @@ public final class ConfigResolver {
         return settings;
     }
 
-    /** {@code STREAM_ALIGNER_TOPIC_PREFIX} → {@code streamaligner.topic.prefix}; other names → Kafka keys. */
+    /**
+     * {@code STREAM_ALIGNER_TOPIC_PREFIX} → {@code streamaligner.topic.prefix},
+     * {@code STREAM_ALIGNER_UPSTREAM_MAX_STEP_TOKENS} → {@code streamaligner.upstream.max-step-tokens} (an
+     * underscore stands for a dot or a hyphen of the application's own keys); other names → Kafka keys.
+     */
     static String keyOfVariable(String variableName) {
-        String dotted = variableName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        String appKey = StreamAlignerConfig.PREFIX + dotted;
-        return StreamAlignerConfig.APP_KEYS.contains(appKey) ? appKey : dotted;
+        String name = variableName.substring(ENV_PREFIX.length());
+        for (String appKey : StreamAlignerConfig.APP_KEYS) {
+            String unprefixed = appKey.substring(StreamAlignerConfig.PREFIX.length());
+            if (unprefixed.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(name)) {
+                return appKey;
+            }
+        }
+        return name.toLowerCase(Locale.ROOT).replace('_', '.');
     }
 }

@@ -2,10 +2,17 @@ package io.streamaligner.topology.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.streamaligner.client.Topics;
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.ExecutionProvider;
+import io.streamaligner.loop.LoopLimits;
+import io.streamaligner.topology.TopologySettings;
+import io.streamaligner.topology.Wiring;
+import io.streamaligner.topology.processor.BatchSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +20,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The application's resolved configuration: typed settings of its own plus every Kafka client and Streams
@@ -20,68 +29,57 @@ import java.util.TreeSet;
  *
  * <p>Settings are flat {@code key=value} pairs, the same in a properties file, an environment variable
  * and a {@code -D} flag (see {@link ConfigResolver} for where they come from). The application's own
- * keys start with {@value #PREFIX}; every other key is a Kafka property:
- * <pre>
- * bootstrap.servers=broker:9092                     # none: the application starts an embedded broker
- * processing.guarantee=exactly_once_v2              # or at_least_once
- * security.protocol=SASL_SSL                        # any client or Streams property passes through
- * streamaligner.topic.prefix=sa.                    # topics become sa.prompts, sa.responses, ...
- * streamaligner.topic.partitions=4
- * streamaligner.data.dir=/var/lib/stream-aligner    # none: a fresh temporary directory
- * streamaligner.upstream.model=./models/toy-math-upstream
- * streamaligner.aligner.model=./models/toy-math-aligner
- * streamaligner.upstream.template=llama3            # none: the model folder's own template
- * streamaligner.aligner.template=gemma
- * streamaligner.engine.provider=cpu                 # or cuda (needs the -Pcuda build and CUDA 12 + cuDNN 9)
- * streamaligner.engine.device=0                     # the CUDA device
- * streamaligner.engine.cpu.fallback=false           # run on the CPU if CUDA cannot load (never implicit)
- * streamaligner.engine.threads=1                    # ONNX Runtime threads per operator, per model; 0: one per core
- * </pre>
+ * keys start with {@value #PREFIX} ({@link #APP_KEYS}; README's configuration table lists each with its default);
+ * every other key is a Kafka property.
  *
- * @param bootstrapServers        the Kafka cluster, or empty for an embedded broker
- * @param applicationId           Kafka Streams' {@code application.id}, also the consumer group
- * @param processingGuarantee     Kafka Streams' {@code processing.guarantee}
- * @param topicPrefix             put before every topic name; may be empty
- * @param partitions              partitions of the topics the application creates
- * @param dataDir                 where state (and an embedded broker's logs) go, or empty for a temporary directory
- * @param upstreamModelDir        the upstream model's folder
- * @param alignerModelDir         the aligner model's folder
- * @param upstreamTemplate        a chat template name overriding the upstream model folder's own
- * @param alignerTemplate         a chat template name overriding the aligner model folder's own
- * @param engine                  how both models run (execution provider, device, threads)
- * @param kafkaPassThrough        all other Kafka properties, as given
+ * @param bootstrapServers    the Kafka cluster, or empty for an embedded broker
+ * @param applicationId       Kafka Streams' {@code application.id}, also the consumer group
+ * @param processingGuarantee Kafka Streams' {@code processing.guarantee}
+ * @param topics              topic names and the partitions of the topics the application creates
+ * @param dataDir             where state (and an embedded broker's logs) go, or empty for a temporary directory
+ * @param upstream            the upstream model
+ * @param aligner             the aligner model
+ * @param engine              how both models run (execution provider, device, threads, batch rows)
+ * @param topology            wiring, batching of model calls, token caps, progress retention
+ * @param kafkaPassThrough    all other Kafka properties, as given
  */
 public record StreamAlignerConfig(
         Optional<String> bootstrapServers,
         String applicationId,
         ProcessingGuarantee processingGuarantee,
-        String topicPrefix,
-        int partitions,
+        TopicSettings topics,
         Optional<Path> dataDir,
-        Path upstreamModelDir,
-        Path alignerModelDir,
-        Optional<String> upstreamTemplate,
-        Optional<String> alignerTemplate,
+        ModelSettings upstream,
+        ModelSettings aligner,
         EngineOptions engine,
+        TopologySettings topology,
         Map<String, String> kafkaPassThrough) {
 
     /** The namespace of the application's own settings. */
     public static final String PREFIX = "streamaligner.";
     public static final String TOPIC_PREFIX = PREFIX + "topic.prefix";
     public static final String TOPIC_PARTITIONS = PREFIX + "topic.partitions";
+    /** {@code streamaligner.topic.prompts}, … : a contract topic's name (the prefix still goes before it). */
+    public static final String TOPIC_NAME_PREFIX = PREFIX + "topic.";
     public static final String DATA_DIR = PREFIX + "data.dir";
     public static final String UPSTREAM_MODEL = PREFIX + "upstream.model";
-    public static final String ALIGNER_MODEL = PREFIX + "aligner.model";
     public static final String UPSTREAM_TEMPLATE = PREFIX + "upstream.template";
+    public static final String UPSTREAM_MAX_STEP_TOKENS = PREFIX + "upstream.max-step-tokens";
+    public static final String ALIGNER_MODEL = PREFIX + "aligner.model";
     public static final String ALIGNER_TEMPLATE = PREFIX + "aligner.template";
+    public static final String ALIGNER_MAX_CORRECTION_TOKENS = PREFIX + "aligner.max-correction-tokens";
+    public static final String ALIGNER_PROGRESS_RETENTION_MS = PREFIX + "aligner.progress-retention.ms";
+    public static final String TOPOLOGY_WIRING = PREFIX + "topology.wiring";
+    public static final String INFERENCE_MAX_BATCH_SIZE = PREFIX + "inference.max-batch-size";
+    public static final String INFERENCE_INTERVAL_MS = PREFIX + "inference.interval.ms";
+    public static final String INFERENCE_RETRY_BUDGET_MS = PREFIX + "inference.retry-budget.ms";
     public static final String ENGINE_PROVIDER = PREFIX + "engine.provider";
     public static final String ENGINE_DEVICE = PREFIX + "engine.device";
     public static final String ENGINE_CPU_FALLBACK = PREFIX + "engine.cpu.fallback";
     public static final String ENGINE_THREADS = PREFIX + "engine.threads";
+    public static final String ENGINE_MAX_BATCH_SIZE = PREFIX + "engine.max-batch-size";
     /** Every key of the application's own; any other {@value #PREFIX} key is a typo and rejected. */
-    public static final Set<String> APP_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL,
-            ALIGNER_MODEL, UPSTREAM_TEMPLATE, ALIGNER_TEMPLATE, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK,
-            ENGINE_THREADS);
+    public static final Set<String> APP_KEYS = appKeys();
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -100,18 +98,14 @@ public record StreamAlignerConfig(
         requireNonNull(bootstrapServers, "bootstrapServers");
         requireNonNull(applicationId, "applicationId");
         requireNonNull(processingGuarantee, "processingGuarantee");
-        requireNonNull(topicPrefix, "topicPrefix");
+        requireNonNull(topics, "topics");
         requireNonNull(dataDir, "dataDir");
-        requireNonNull(upstreamModelDir, "upstreamModelDir");
-        requireNonNull(alignerModelDir, "alignerModelDir");
-        requireNonNull(upstreamTemplate, "upstreamTemplate");
-        requireNonNull(alignerTemplate, "alignerTemplate");
+        requireNonNull(upstream, "upstream");
+        requireNonNull(aligner, "aligner");
         requireNonNull(engine, "engine");
+        requireNonNull(topology, "topology");
         if (applicationId.isBlank()) {
             throw new ConfigurationException(APPLICATION_ID + " must not be blank");
-        }
-        if (partitions < 1) {
-            throw new ConfigurationException(TOPIC_PARTITIONS + " must be at least 1, was " + partitions);
         }
         kafkaPassThrough = Map.copyOf(requireNonNull(kafkaPassThrough, "kafkaPassThrough"));
         for (String key : kafkaPassThrough.keySet()) {
@@ -119,6 +113,11 @@ public record StreamAlignerConfig(
                 throw new IllegalArgumentException("kafkaPassThrough must not hold the typed setting " + key);
             }
         }
+    }
+
+    /** The defaults: an embedded broker, the bundled models, the documented topic names. */
+    public static StreamAlignerConfig defaults() {
+        return fromSettings(Map.of());
     }
 
     /**
@@ -142,34 +141,39 @@ public record StreamAlignerConfig(
         if (!unknown.isEmpty()) {
             throw new ConfigurationException("unknown setting(s) " + unknown + "; the application's own are " + new TreeSet<>(APP_KEYS));
         }
+        SettingsReader read = new SettingsReader(settings);
+        Map<String, String> topicNames = new LinkedHashMap<>();
+        Topics.CONTRACT_NAMES.forEach(name -> read.text(TOPIC_NAME_PREFIX + name).ifPresent(value -> topicNames.put(name, value)));
         return new StreamAlignerConfig(
-                nonBlank(settings, BOOTSTRAP_SERVERS),
-                nonBlank(settings, APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
-                nonBlank(settings, PROCESSING_GUARANTEE).map(ProcessingGuarantee::fromConfigValue)
-                        .orElse(ProcessingGuarantee.EXACTLY_ONCE_V2),
-                settings.getOrDefault(TOPIC_PREFIX, "").strip(),
-                nonBlank(settings, TOPIC_PARTITIONS).map(StreamAlignerConfig::parsePartitions).orElse(DEFAULT_PARTITIONS),
-                nonBlank(settings, DATA_DIR).map(StreamAlignerConfig::absolutePath),
-                nonBlank(settings, UPSTREAM_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.UPSTREAM)),
-                nonBlank(settings, ALIGNER_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)),
-                nonBlank(settings, UPSTREAM_TEMPLATE),
-                nonBlank(settings, ALIGNER_TEMPLATE),
-                engineOptions(settings),
+                read.text(BOOTSTRAP_SERVERS),
+                read.text(APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
+                read.text(PROCESSING_GUARANTEE).map(ProcessingGuarantee::fromConfigValue).orElse(ProcessingGuarantee.EXACTLY_ONCE_V2),
+                read.build(TOPIC_PARTITIONS, () -> new TopicSettings(settings.getOrDefault(TOPIC_PREFIX, "").strip(), topicNames,
+                        read.integer(TOPIC_PARTITIONS, DEFAULT_PARTITIONS))),
+                read.text(DATA_DIR).map(StreamAlignerConfig::absolutePath),
+                new ModelSettings(read.text(UPSTREAM_MODEL).map(StreamAlignerConfig::absolutePath)
+                        .orElseGet(() -> BundledModels.folder(BundledModels.UPSTREAM)), read.text(UPSTREAM_TEMPLATE)),
+                new ModelSettings(read.text(ALIGNER_MODEL).map(StreamAlignerConfig::absolutePath)
+                        .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)), read.text(ALIGNER_TEMPLATE)),
+                engineOptions(read),
+                topologySettings(read),
                 passThrough);
     }
 
-    /** The full name of a topic: the prefix, then {@code name}. */
-    public String topic(String name) {
-        return topicPrefix + requireNonNull(name, "name");
+    /** The full name of a contract topic, e.g. {@code topic(Topics.PROMPTS)}. */
+    public String topic(String contractName) {
+        return topics.topic(contractName);
+    }
+
+    /** The loop's topics with their full names. */
+    public Topics topicNames() {
+        return topics.topics();
     }
 
     /** The same configuration on another Kafka cluster, e.g. an embedded broker started for it. */
     public StreamAlignerConfig withBootstrapServers(String servers) {
         return new StreamAlignerConfig(Optional.of(requireNonNull(servers, "servers")), applicationId, processingGuarantee,
-                topicPrefix, partitions, dataDir, upstreamModelDir, alignerModelDir, upstreamTemplate, alignerTemplate,
-                engine, kafkaPassThrough);
+                topics, dataDir, upstream, aligner, engine, topology, kafkaPassThrough);
     }
 
     /**
@@ -185,75 +189,124 @@ public record StreamAlignerConfig(
         return properties;
     }
 
-    /** The settings that make this configuration, secrets masked: for logs and {@code --help}-style dumps. */
+    /** Every setting this configuration resolves to, the application's defaults included, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> described = new TreeMap<>();
         kafkaProperties().forEach((key, value) -> described.put((String) key, isSecret((String) key) ? "[hidden]" : (String) value));
-        described.put(TOPIC_PREFIX, topicPrefix);
-        described.put(TOPIC_PARTITIONS, String.valueOf(partitions));
+        described.put(TOPIC_PREFIX, topics.prefix());
+        described.put(TOPIC_PARTITIONS, String.valueOf(topics.partitions()));
+        Topics names = topicNames();
+        List<String> fullNames = names.names();
+        for (int i = 0; i < Topics.CONTRACT_NAMES.size(); i++) {
+            described.put(TOPIC_NAME_PREFIX + Topics.CONTRACT_NAMES.get(i), fullNames.get(i));
+        }
         described.put(DATA_DIR, dataDir.map(Path::toString).orElse("(temporary)"));
-        described.put(UPSTREAM_MODEL, upstreamModelDir.toString());
-        described.put(ALIGNER_MODEL, alignerModelDir.toString());
-        described.put(UPSTREAM_TEMPLATE, upstreamTemplate.orElse("(model's own)"));
-        described.put(ALIGNER_TEMPLATE, alignerTemplate.orElse("(model's own)"));
+        described.put(UPSTREAM_MODEL, upstream.folder().toString());
+        described.put(UPSTREAM_TEMPLATE, upstream.template().orElse("(model's own)"));
+        described.put(UPSTREAM_MAX_STEP_TOKENS, String.valueOf(topology.limits().maxUpstreamStepTokens()));
+        described.put(ALIGNER_MODEL, aligner.folder().toString());
+        described.put(ALIGNER_TEMPLATE, aligner.template().orElse("(model's own)"));
+        described.put(ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(topology.limits().maxCorrectionTokens()));
+        described.put(ALIGNER_PROGRESS_RETENTION_MS, String.valueOf(topology.progressRetention().toMillis()));
+        described.put(TOPOLOGY_WIRING, topology.wiring().configValue());
+        described.put(INFERENCE_MAX_BATCH_SIZE, String.valueOf(topology.batch().maxBatchSize()));
+        described.put(INFERENCE_INTERVAL_MS, String.valueOf(topology.batch().interval().toMillis()));
+        described.put(INFERENCE_RETRY_BUDGET_MS, String.valueOf(topology.batch().timeBudget().toMillis()));
         described.put(ENGINE_PROVIDER, engine.provider().name().toLowerCase(Locale.ROOT));
         described.put(ENGINE_DEVICE, String.valueOf(engine.deviceIndex()));
         described.put(ENGINE_CPU_FALLBACK, String.valueOf(engine.fallbackToCpu()));
         described.put(ENGINE_THREADS, String.valueOf(engine.intraOpThreads()));
+        described.put(ENGINE_MAX_BATCH_SIZE, String.valueOf(engine.maxBatchSize()));
         return described;
+    }
+
+    private static Set<String> appKeys() {
+        Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
+                UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
+                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, INFERENCE_MAX_BATCH_SIZE, INFERENCE_INTERVAL_MS,
+                INFERENCE_RETRY_BUDGET_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
+                ENGINE_MAX_BATCH_SIZE));
+        Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
+        return Set.copyOf(keys);
     }
 
     private static boolean isSecret(String key) {
         return key.contains("password") || key.contains("jaas") || key.contains("secret") || key.endsWith(".key");
     }
 
-    private static Optional<String> nonBlank(Map<String, String> settings, String key) {
-        return Optional.ofNullable(settings.get(key)).map(String::strip).filter(value -> !value.isEmpty());
-    }
-
-    private static int parsePartitions(String value) {
-        return parseInt(TOPIC_PARTITIONS, value);
-    }
-
-    private static EngineOptions engineOptions(Map<String, String> settings) {
-        ExecutionProvider provider = nonBlank(settings, ENGINE_PROVIDER).map(StreamAlignerConfig::parseProvider)
-                .orElse(ExecutionProvider.CPU);
-        int device = nonBlank(settings, ENGINE_DEVICE).map(value -> parseInt(ENGINE_DEVICE, value)).orElse(0);
-        boolean fallback = nonBlank(settings, ENGINE_CPU_FALLBACK).map(StreamAlignerConfig::parseFallback).orElse(false);
-        int threads = nonBlank(settings, ENGINE_THREADS).map(value -> parseInt(ENGINE_THREADS, value))
-                .orElse(DEFAULT_ENGINE_THREADS);
-        try {
+    private static EngineOptions engineOptions(SettingsReader read) {
+        ExecutionProvider provider = read.parsed(ENGINE_PROVIDER, value -> ExecutionProvider.valueOf(value.toUpperCase(Locale.ROOT)),
+                "cpu or cuda").orElse(ExecutionProvider.CPU);
+        int device = read.integer(ENGINE_DEVICE, 0);
+        boolean fallback = read.bool(ENGINE_CPU_FALLBACK, false);
+        int threads = read.integer(ENGINE_THREADS, DEFAULT_ENGINE_THREADS);
+        int batchRows = read.integer(ENGINE_MAX_BATCH_SIZE, EngineOptions.DEFAULT_MAX_BATCH_SIZE);
+        return read.build("streamaligner.engine.*", () -> {
             EngineOptions base = provider == ExecutionProvider.CUDA ? EngineOptions.cuda(device) : EngineOptions.cpu();
-            return base.withFallbackToCpu(fallback).withIntraOpThreads(threads);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("invalid engine setting: " + e.getMessage(), e);
-        }
+            return base.withFallbackToCpu(fallback).withIntraOpThreads(threads).withMaxBatchSize(batchRows);
+        });
     }
 
-    private static ExecutionProvider parseProvider(String value) {
-        try {
-            return ExecutionProvider.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(ENGINE_PROVIDER + " must be cpu or cuda, was " + value, e);
-        }
-    }
-
-    private static boolean parseFallback(String value) {
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new ConfigurationException(ENGINE_CPU_FALLBACK + " must be true or false, was " + value);
-        }
-        return Boolean.parseBoolean(value);
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + " must be a number, was " + value, e);
-        }
+    private static TopologySettings topologySettings(SettingsReader read) {
+        Wiring wiring = read.parsed(TOPOLOGY_WIRING, Wiring::fromConfigValue, "in-memory or topics").orElse(Wiring.IN_MEMORY);
+        BatchSettings defaults = BatchSettings.DEFAULTS;
+        BatchSettings batch = read.build("streamaligner.inference.*", () -> new BatchSettings(
+                read.integer(INFERENCE_MAX_BATCH_SIZE, defaults.maxBatchSize()),
+                Duration.ofMillis(read.integer(INFERENCE_INTERVAL_MS, (int) defaults.interval().toMillis())),
+                Duration.ofMillis(read.integer(INFERENCE_RETRY_BUDGET_MS, (int) defaults.timeBudget().toMillis()))));
+        LoopLimits limits = read.build("the token caps", () -> new LoopLimits(
+                read.integer(UPSTREAM_MAX_STEP_TOKENS, LoopLimits.DEFAULTS.maxUpstreamStepTokens()),
+                read.integer(ALIGNER_MAX_CORRECTION_TOKENS, LoopLimits.DEFAULTS.maxCorrectionTokens())));
+        Duration retention = Duration.ofMillis(read.longInteger(ALIGNER_PROGRESS_RETENTION_MS,
+                TopologySettings.DEFAULT_PROGRESS_RETENTION.toMillis()));
+        return read.build(ALIGNER_PROGRESS_RETENTION_MS, () -> new TopologySettings(wiring, batch, limits, retention));
     }
 
     private static Path absolutePath(String value) {
         return Path.of(value).toAbsolutePath().normalize();
+    }
+
+    /** Typed reads of the settings, each error naming its key and the value given. */
+    private record SettingsReader(Map<String, String> settings) {
+
+        Optional<String> text(String key) {
+            return Optional.ofNullable(settings.get(key)).map(String::strip).filter(value -> !value.isEmpty());
+        }
+
+        int integer(String key, int defaultValue) {
+            return parsed(key, Integer::parseInt, "a whole number").orElse(defaultValue);
+        }
+
+        long longInteger(String key, long defaultValue) {
+            return parsed(key, Long::parseLong, "a whole number").orElse(defaultValue);
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            return parsed(key, value -> {
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new IllegalArgumentException(value);
+                }
+                return Boolean.parseBoolean(value);
+            }, "true or false").orElse(defaultValue);
+        }
+
+        <T> Optional<T> parsed(String key, Function<String, T> parse, String expected) {
+            return text(key).map(value -> {
+                try {
+                    return parse.apply(value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(key + " must be " + expected + ", was " + value, e);
+                }
+            });
+        }
+
+        /** Builds a typed setting whose constructor checks it, its IllegalArgumentException becoming a configuration error. */
+        <T> T build(String what, Supplier<T> construct) {
+            try {
+                return construct.get();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("invalid " + what + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

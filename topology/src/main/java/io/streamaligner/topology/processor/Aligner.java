@@ -3,14 +3,12 @@ package io.streamaligner.topology.processor;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.loop.AlignmentLoop;
+import io.streamaligner.loop.Transition;
 import io.streamaligner.schemas.AlignedPrefix;
-import io.streamaligner.schemas.AlignmentRequest;
-import io.streamaligner.schemas.AlignmentStage;
-import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.RequestProgress;
 import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.serde.AvroSerde;
-import io.streamaligner.topology.AlignerPrompt;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,17 +26,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Corrects each {@link SuffixSentence} with the aligner model and decides how the loop goes on: forwards a
- * per-sentence event to the responses child, then either the new {@link AlignedPrefix} (correction appended with
- * one space) to the feedback child for the next round, or the request's one final event when a stop rule of
- * {@link LoopRules#endAfterRound} holds. A failed correction ends the request with an error and a final event.
+ * Corrects each {@link SuffixSentence} with the aligner model and forwards what the loop decides
+ * ({@link AlignmentLoop#alignerCall}, {@link AlignmentLoop#corrected}): the round's event to the responses child,
+ * then either the new {@link AlignedPrefix} to the feedback child for the next round, or the request's final event.
+ * A failed correction ends the request with the loop's error and final events.
  *
- * <p>Model calls are batched across requests by {@link InferenceBatcher} over {@value #PENDING_STORE}. The
- * {@value #PROGRESS_STORE} store keeps each request's last aligned round, so a sentence seen again (a replay under
- * at_least_once) neither forks the loop nor ends a request twice; entries idle longer than the retention are purged.
+ * <p>Model calls are batched across requests by {@link InferenceBatcher} over {@value #PENDING_STORE}; the feedback
+ * crosses a topic, so the topology gives it {@link CommitPolicy#WHEN_FORWARDED}. The {@value #PROGRESS_STORE} store
+ * keeps each request's last aligned round, so a sentence seen again (a replay under at_least_once) neither forks the
+ * loop nor ends a request twice; entries idle longer than the retention are purged.
  */
 public final class Aligner implements Processor<String, SuffixSentence, String, Object>,
         InferenceBatcher.Step<SuffixSentence> {
@@ -48,20 +46,18 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
 
     private static final Logger LOG = LoggerFactory.getLogger(Aligner.class);
 
+    private final AlignmentLoop loop;
     private final InferenceBatcher<SuffixSentence> batcher;
-    private final AlignerPrompt prompt;
-    private final int maxCorrectionTokens;
     private final Duration progressRetention;
     private final String feedbackChild;
     private final String responsesChild;
     private KeyValueStore<String, RequestProgress> progress;
     private ProcessorContext<String, Object> context;
 
-    public Aligner(TextGenerator aligner, AlignerPrompt prompt, BatchSettings batch, int maxCorrectionTokens,
+    public Aligner(AlignmentLoop loop, TextGenerator aligner, BatchSettings batch, CommitPolicy commitPolicy,
                    Duration progressRetention, String feedbackChild, String responsesChild) {
-        this.batcher = new InferenceBatcher<>(PENDING_STORE, aligner, batch, this);
-        this.prompt = Objects.requireNonNull(prompt, "prompt");
-        this.maxCorrectionTokens = maxCorrectionTokens;
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.batcher = new InferenceBatcher<>(PENDING_STORE, aligner, batch, this, commitPolicy);
         this.progressRetention = Objects.requireNonNull(progressRetention, "progressRetention");
         this.feedbackChild = Objects.requireNonNull(feedbackChild, "feedbackChild");
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
@@ -97,66 +93,45 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
             LOG.debug("dropping replayed sentence of {} round {}", requestId, sentence.getRound());
             return;
         }
-        if (sentence.getSentence().isEmpty()) {
-            // the upstream wrote nothing more: the answer is what is aligned so far
-            AlignedPrefix before = sentence.getContext();
-            finish(requestId, AlignedPrefix.newBuilder(before)
-                    .setUpstreamTokens(before.getUpstreamTokens() + sentence.getUpstreamTokens())
-                    .setUpstreamMs(before.getUpstreamMs() + sentence.getUpstreamMs())
-                    .build(), AnswerFinishReason.UPSTREAM_END);
-            return;
+        long now = context.currentSystemTimeMs();
+        Transition<CompletionRequest> call = loop.alignerCall(sentence, now);
+        if (call.ended()) {
+            end(requestId, call, now);
+        } else {
+            batcher.add(requestId, sentence);
         }
-        batcher.add(requestId, sentence);
     }
 
     @Override
     public CompletionRequest request(String requestId, SuffixSentence sentence) {
-        AlignedPrefix before = sentence.getContext();
-        AlignmentRequest request = before.getRequest();
-        return LoopRules.correctionRequest(requestId, request.getQuestion(), request.getGeneration(), before.getAlignedPrefix(),
-                sentence.getSentence(), sentence.getRound(), prompt, maxCorrectionTokens);
+        // the same pure decision process() took: a pending sentence is one the aligner corrects
+        return loop.alignerCall(sentence, context.currentSystemTimeMs()).next().orElseThrow();
     }
 
     @Override
     public void completed(String requestId, SuffixSentence sentence, Completion completion, List<String> deltas) {
-        AlignedPrefix before = sentence.getContext();
-        AlignmentRequest request = before.getRequest();
-        String corrected = LoopRules.correction(completion.text(), sentence.getSentence());
-        long alignerMs = completion.nanos() / 1_000_000;
-        AlignedPrefix after = AlignedPrefix.newBuilder(before)
-                .setAlignedPrefix(LoopRules.appendCorrection(before.getAlignedPrefix(), corrected))
-                .setRound(sentence.getRound())
-                .setUpstreamTokens(before.getUpstreamTokens() + sentence.getUpstreamTokens())
-                .setAlignerTokens(before.getAlignerTokens() + completion.generatedTokens())
-                .setUpstreamMs(before.getUpstreamMs() + sentence.getUpstreamMs())
-                .setAlignerMs(before.getAlignerMs() + alignerMs)
-                .build();
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(requestId, ResponseEvents.sentenceAligned(requestId, sentence.getRound(),
-                sentence.getSentence(), corrected, sentence.getUpstreamMs(), alignerMs), now), responsesChild);
-
-        Optional<AnswerFinishReason> end = LoopRules.endAfterRound(sentence.getUpstreamFinish(), completion.finishReason(),
-                after.getRound(), request.getMaxRounds(), after.getUpstreamTokens(), request.getMaxTotalTokens());
-        if (end.isPresent()) {
-            finish(requestId, after, end.get());
-        } else {
-            progress.put(requestId, new RequestProgress(after.getRound(), false, now));
-            context.forward(new Record<>(requestId, after, now), feedbackChild);
+        Transition<AlignedPrefix> round = loop.corrected(sentence, completion, now);
+        if (round.ended()) {
+            end(requestId, round, now);
+            return;
         }
+        Responses.forward(context, round.events(), responsesChild, now);
+        AlignedPrefix next = round.next().orElseThrow();
+        progress.put(requestId, new RequestProgress(next.getRound(), false, now));
+        context.forward(new Record<>(requestId, next, now), feedbackChild);
     }
 
     @Override
     public void failed(String requestId, SuffixSentence sentence, RuntimeException error) {
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(requestId,
-                ResponseEvents.error(requestId, AlignmentStage.ALIGNER, sentence.getRound(), error), now), responsesChild);
-        finish(requestId, sentence.getContext(), AnswerFinishReason.ERROR);
+        end(requestId, loop.alignerFailed(sentence, error, now), now);
     }
 
-    private void finish(String requestId, AlignedPrefix answer, AnswerFinishReason reason) {
-        long now = context.currentSystemTimeMs();
-        progress.put(requestId, new RequestProgress(answer.getRound(), true, now));
-        context.forward(new Record<>(requestId, ResponseEvents.answerFinal(requestId, answer, reason, now), now), responsesChild);
+    /** Forwards the events of a transition that ended the request, and remembers it ended. */
+    private void end(String requestId, Transition<?> end, long now) {
+        Responses.forward(context, end.events(), responsesChild, now);
+        progress.put(requestId, new RequestProgress(end.answerFinal().orElseThrow().getRounds(), true, now));
     }
 
     private void purgeIdleProgress(long now) {

@@ -1,9 +1,9 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.AlignmentLoop;
+import io.streamaligner.loop.Transition;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentRequest;
-import io.streamaligner.schemas.AlignmentStage;
-import io.streamaligner.schemas.AnswerFinishReason;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,17 +11,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import java.util.Objects;
 
 /**
- * Admits a new request into the loop: a valid {@link AlignmentRequest} becomes round 0 of the loop, an
- * {@link AlignedPrefix} with an empty prefix, for the upstream step; an invalid one is answered at once with an
- * error event and a final event (finish reason ERROR, no rounds).
+ * Admits a new request into the loop ({@link AlignmentLoop#admit}): a valid {@link AlignmentRequest} goes on as round
+ * 0 to the upstream step; an invalid one is answered at once with the loop's error and final events.
  */
 public final class RequestIntake implements Processor<String, AlignmentRequest, String, Object> {
 
+    private final AlignmentLoop loop;
     private final String upstreamChild;
     private final String responsesChild;
     private ProcessorContext<String, Object> context;
 
-    public RequestIntake(String upstreamChild, String responsesChild) {
+    public RequestIntake(AlignmentLoop loop, String upstreamChild, String responsesChild) {
+        this.loop = Objects.requireNonNull(loop, "loop");
         this.upstreamChild = Objects.requireNonNull(upstreamChild, "upstreamChild");
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
     }
@@ -33,23 +34,9 @@ public final class RequestIntake implements Processor<String, AlignmentRequest, 
 
     @Override
     public void process(Record<String, AlignmentRequest> record) {
-        AlignmentRequest request = record.value();
         long now = context.currentSystemTimeMs();
-        AlignedPrefix roundZero = AlignedPrefix.newBuilder()
-                .setRequest(request)
-                .setAlignedPrefix("")
-                .setRound(0)
-                .setStartedAtMs(now)
-                .build();
-        try {
-            LoopRules.validateRequest(record.key(), request);
-        } catch (IllegalArgumentException invalid) {
-            context.forward(record.withValue(ResponseEvents.error(record.key(), AlignmentStage.REQUEST, 0, invalid))
-                    .withTimestamp(now), responsesChild);
-            context.forward(record.withValue(ResponseEvents.answerFinal(record.key(), roundZero, AnswerFinishReason.ERROR, now))
-                    .withTimestamp(now), responsesChild);
-            return;
-        }
-        context.forward(record.withValue(roundZero).withTimestamp(now), upstreamChild);
+        Transition<AlignedPrefix> admitted = loop.admit(record.key(), record.value(), now);
+        Responses.forward(context, admitted.events(), responsesChild, now);
+        admitted.next().ifPresent(roundZero -> context.forward(new Record<>(record.key(), roundZero, now), upstreamChild));
     }
 }

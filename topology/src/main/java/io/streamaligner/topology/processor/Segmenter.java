@@ -1,5 +1,6 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.AlignmentLoop;
 import io.streamaligner.schemas.StepBuffer;
 import io.streamaligner.schemas.StepEnd;
 import io.streamaligner.schemas.SuffixSentence;
@@ -15,15 +16,15 @@ import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Objects;
+
 /**
  * Turns an upstream step's {@link TokenDelta}s into the step's one {@link SuffixSentence}. Deltas are buffered
- * per request in the {@value #STEPS_STORE} store until the step's last delta (the one with a {@link StepEnd}),
- * which carries the token count, timing and context the sentence needs; the sentence is then cut by
- * {@link LoopRules#stepSentence}. Replayed deltas (an index already buffered, an older round) are dropped.
- *
- * <p>With every hop through its topic, under exactly_once_v2, it requests a commit with each sentence: the sentence
- * is the next hop of the round and becomes readable only when committed (see {@link InferenceBatcher}). In memory
- * the aligner is its child and nothing waits for a commit, so it requests none.
+ * per request in the {@value #STEPS_STORE} store until the step's last delta (the one with a {@link StepEnd},
+ * which carries the token count, timing and context the sentence needs); the loop's
+ * {@link AlignmentLoop#stepSentence} then cuts the sentence. Replayed deltas (an index already buffered, an older
+ * round) are dropped. With {@link CommitPolicy#WHEN_FORWARDED} (every hop through its topic) it requests a commit
+ * with each sentence.
  */
 public final class Segmenter implements Processor<String, TokenDelta, String, SuffixSentence> {
 
@@ -31,20 +32,16 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
 
     private static final Logger LOG = LoggerFactory.getLogger(Segmenter.class);
 
+    private final AlignmentLoop loop;
+    private final CommitPolicy commitPolicy;
     private KeyValueStore<String, StepBuffer> steps;
     private ProcessorContext<String, SuffixSentence> context;
-    /** Whether the aligner reads the sentences from their topic (else in memory, where no commit is awaited). */
-    private final boolean sentencesCrossATopic;
     private boolean commitWithSentence;
 
-    /** A segmenter whose sentences reach the aligner through the {@code sentences} topic. */
-    public Segmenter() {
-        this(true);
-    }
-
-    /** @param sentencesCrossATopic false in the in-memory wiring, where the aligner is this processor's child */
-    public Segmenter(boolean sentencesCrossATopic) {
-        this.sentencesCrossATopic = sentencesCrossATopic;
+    /** @param commitPolicy {@link CommitPolicy#WHEN_FORWARDED} when the aligner reads the sentences from their topic */
+    public Segmenter(AlignmentLoop loop, CommitPolicy commitPolicy) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.commitPolicy = Objects.requireNonNull(commitPolicy, "commitPolicy");
     }
 
     /**
@@ -60,7 +57,7 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
     public void init(ProcessorContext<String, SuffixSentence> context) {
         this.context = context;
         this.steps = context.getStateStore(STEPS_STORE);
-        this.commitWithSentence = sentencesCrossATopic && InferenceBatcher.isExactlyOnce(context);
+        this.commitWithSentence = commitPolicy.commitsWhenForwarded(context);
     }
 
     @Override
@@ -92,17 +89,7 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
             return;
         }
         steps.delete(requestId);
-        LoopRules.StepSentence cut = LoopRules.stepSentence(text, end.getFinish());
-        SuffixSentence sentence = SuffixSentence.newBuilder()
-                .setRequestId(requestId)
-                .setRound(delta.getRound())
-                .setSentence(cut.sentence())
-                .setUpstreamFinish(cut.finish())
-                .setUpstreamTokens(end.getGeneratedTokens())
-                .setUpstreamMs(end.getUpstreamMs())
-                .setContext(end.getContext())
-                .build();
-        context.forward(record.withValue(sentence));
+        context.forward(record.withValue(loop.stepSentence(text, end)));
         if (commitWithSentence) {
             context.commit();
         }

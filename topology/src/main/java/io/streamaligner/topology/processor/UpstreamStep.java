@@ -3,13 +3,11 @@ package io.streamaligner.topology.processor;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.loop.AlignmentLoop;
 import io.streamaligner.schemas.AlignedPrefix;
-import io.streamaligner.schemas.AlignmentStage;
-import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.StepEnd;
 import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.serde.AvroSerde;
-import io.streamaligner.topology.UpstreamPrompt;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,46 +20,34 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One upstream step per aligned prefix: continues the answer from the prefix (round 0 from
- * {@link RequestIntake}, later rounds from the {@code feedback} topic) and stops the upstream at the first sentence
- * boundary, so each step writes exactly one sentence. Forwards the step's text as {@link TokenDelta}s to the
- * delta children (the last one carries the {@link StepEnd}); a failed generation ends the request with an error
- * event and a final event to the responses child. Model calls are batched across requests by
- * {@link InferenceBatcher} over the {@value #PENDING_STORE} store.
+ * One upstream step per aligned prefix (round 0 from {@link RequestIntake}, later rounds from the {@code feedback}
+ * topic): the loop's {@link AlignmentLoop#upstreamCall}, which stops at the first sentence boundary, so each step
+ * writes one sentence. Forwards the step's text as {@link TokenDelta}s to the delta children (the last one carries
+ * the loop's {@link StepEnd}); a failed step ends the request with the loop's error and final events. Model calls
+ * are batched across requests by {@link InferenceBatcher} over the {@value #PENDING_STORE} store.
  *
  * <p>Deltas are forwarded when the step's batch returns (a processor may forward only on its stream thread), so
- * within a step they appear together; a step is one sentence.
+ * within a step they appear together.
  */
 public final class UpstreamStep implements Processor<String, AlignedPrefix, String, Object>,
         InferenceBatcher.Step<AlignedPrefix> {
 
     public static final String PENDING_STORE = "upstream-pending";
 
+    private final AlignmentLoop loop;
     private final InferenceBatcher<AlignedPrefix> batcher;
-    private final UpstreamPrompt prompt;
-    private final int maxStepTokens;
     private final List<String> deltaChildren;
     private final String responsesChild;
     private ProcessorContext<String, Object> context;
 
     /**
-     * @param maxStepTokens cap on one step's tokens whatever the request asks (keeps a batch short)
+     * @param commitPolicy  {@link CommitPolicy#WHEN_FORWARDED} when the segmenter reads the deltas from their topic
      * @param deltaChildren children that receive the step's deltas (the segmenter, the upstream-tokens sink)
      */
-    public UpstreamStep(TextGenerator upstream, UpstreamPrompt prompt, BatchSettings batch, int maxStepTokens,
+    public UpstreamStep(AlignmentLoop loop, TextGenerator upstream, BatchSettings batch, CommitPolicy commitPolicy,
                         List<String> deltaChildren, String responsesChild) {
-        this(upstream, prompt, batch, maxStepTokens, deltaChildren, responsesChild, true);
-    }
-
-    /**
-     * @param deltasCrossATopic whether the segmenter reads the deltas from {@code upstream-tokens} (a commit after
-     *                          each batch then makes them readable at once) rather than in memory
-     */
-    public UpstreamStep(TextGenerator upstream, UpstreamPrompt prompt, BatchSettings batch, int maxStepTokens,
-                        List<String> deltaChildren, String responsesChild, boolean deltasCrossATopic) {
-        this.batcher = new InferenceBatcher<>(PENDING_STORE, upstream, batch, this, deltasCrossATopic);
-        this.prompt = Objects.requireNonNull(prompt, "prompt");
-        this.maxStepTokens = maxStepTokens;
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.batcher = new InferenceBatcher<>(PENDING_STORE, upstream, batch, this, commitPolicy);
         this.deltaChildren = List.copyOf(deltaChildren);
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
     }
@@ -85,27 +71,20 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
 
     @Override
     public CompletionRequest request(String requestId, AlignedPrefix prefix) {
-        return LoopRules.upstreamStepRequest(requestId, prefix.getRequest(), prefix.getAlignedPrefix(),
-                prefix.getUpstreamTokens(), prefix.getRound() + 1, prompt, maxStepTokens);
+        return loop.upstreamCall(prefix);
     }
 
     @Override
     public void completed(String requestId, AlignedPrefix prefix, Completion completion, List<String> deltas) {
-        int round = prefix.getRound() + 1;
         long now = context.currentSystemTimeMs();
-        StepEnd end = StepEnd.newBuilder()
-                .setFinish(LoopRules.upstreamFinish(completion.finishReason()))
-                .setGeneratedTokens(completion.generatedTokens())
-                .setUpstreamMs(completion.nanos() / 1_000_000)
-                .setContext(prefix)
-                .build();
+        StepEnd end = loop.stepEnd(prefix, completion);
         // Streamed pieces when they add up to the text; otherwise (a generator that does not stream) the text whole.
         List<String> pieces = !deltas.isEmpty() && String.join("", deltas).equals(completion.text())
                 ? deltas : List.of(completion.text());
         for (int index = 0; index < pieces.size(); index++) {
             TokenDelta delta = TokenDelta.newBuilder()
                     .setRequestId(requestId)
-                    .setRound(round)
+                    .setRound(AlignmentLoop.stepRound(prefix))
                     .setIndex(index)
                     .setText(pieces.get(index))
                     .setEnd(index == pieces.size() - 1 ? end : null)
@@ -119,9 +98,6 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     @Override
     public void failed(String requestId, AlignedPrefix prefix, RuntimeException error) {
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(requestId,
-                ResponseEvents.error(requestId, AlignmentStage.UPSTREAM, prefix.getRound() + 1, error), now), responsesChild);
-        context.forward(new Record<>(requestId,
-                ResponseEvents.answerFinal(requestId, prefix, AnswerFinishReason.ERROR, now), now), responsesChild);
+        Responses.forward(context, loop.upstreamFailed(prefix, error, now).events(), responsesChild, now);
     }
 }

@@ -1,12 +1,12 @@
 package io.streamaligner.topology.app;
 
+import io.streamaligner.client.Topics;
+import io.streamaligner.loop.inprocess.AlignedAnswer;
+import io.streamaligner.loop.inprocess.InProcessAlignmentLoop;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.topology.Topics;
 import io.streamaligner.topology.config.ProcessingGuarantee;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.inprocess.AlignedAnswer;
-import io.streamaligner.topology.inprocess.InProcessAlignmentLoop;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -16,8 +16,8 @@ import org.testcontainers.kafka.KafkaContainer;
 import java.util.List;
 import java.util.Map;
 
+import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.LIMITS;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.PROMPTS;
-import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.SETTINGS;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.askConcurrently;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.committedEventsByRequest;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.config;
@@ -44,8 +44,8 @@ class AlignmentApplicationContainerIT {
         List<AlignedAnswer> kafkaAnswers;
         List<AlignedAnswer> inProcessAnswers;
         try (LoadedModels models = LoadedModels.open(config)) {
-            inProcessAnswers = new InProcessAlignmentLoop(models.models(), SETTINGS).run(requests);
-            try (AlignmentApplication application = AlignmentApplication.start(config, models.models(), SETTINGS)) {
+            inProcessAnswers = new InProcessAlignmentLoop(models.models(), LIMITS).run(requests);
+            try (AlignmentApplication application = AlignmentApplication.start(config, models.models())) {
                 kafkaAnswers = askConcurrently(application.config(), requests);
             }
         }

@@ -1,14 +1,14 @@
 package io.streamaligner.topology.app;
 
+import io.streamaligner.client.Topics;
+import io.streamaligner.loop.inprocess.AlignedAnswer;
+import io.streamaligner.loop.inprocess.InProcessAlignmentLoop;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.topology.Topics;
 import io.streamaligner.topology.Wiring;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import io.streamaligner.topology.config.ProcessingGuarantee;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.inprocess.AlignedAnswer;
-import io.streamaligner.topology.inprocess.InProcessAlignmentLoop;
 import io.streamaligner.topology.processor.RecordDecoder;
 import io.streamaligner.topology.testing.SharedKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,8 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.LIMITS;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.PROMPTS;
-import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.SETTINGS;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.askConcurrently;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.committedEventsByRequest;
 import static io.streamaligner.topology.testing.ConcurrentPromptsScenario.config;
@@ -61,7 +61,7 @@ class AlignmentApplicationIT {
         // the bundled folders; one intra-op thread each, as the machine's cores are shared with the broker and Streams
         models = LoadedModels.open(StreamAlignerConfig.fromSettings(Map.of()));
         requests = greedyToyRequests(PROMPTS);
-        inProcessAnswers = new InProcessAlignmentLoop(models.models(), SETTINGS).run(requests);
+        inProcessAnswers = new InProcessAlignmentLoop(models.models(), LIMITS).run(requests);
     }
 
     @AfterAll
@@ -82,10 +82,10 @@ class AlignmentApplicationIT {
     @MethodSource("loops")
     void shouldGiveEachOfFiftyConcurrentPromptsOneFinalEqualToTheInProcessAnswer(Wiring wiring, ProcessingGuarantee guarantee,
                                                                                   EmbeddedKafkaBroker broker) throws Exception {
-        StreamAlignerConfig config = config(broker.bootstrapServers(), guarantee);
+        StreamAlignerConfig config = config(broker.bootstrapServers(), guarantee, wiring);
 
         List<AlignedAnswer> kafkaAnswers;
-        try (AlignmentApplication application = AlignmentApplication.start(config, models.models(), SETTINGS.withWiring(wiring))) {
+        try (AlignmentApplication application = AlignmentApplication.start(config, models.models())) {
             kafkaAnswers = askConcurrently(application.config(), requests);
         }
 
@@ -105,7 +105,7 @@ class AlignmentApplicationIT {
 
         List<AlignedAnswer> served;
         List<ConsumerRecord<String, byte[]>> deadLetters;
-        try (AlignmentApplication application = AlignmentApplication.start(config, models.models(), SETTINGS)) {
+        try (AlignmentApplication application = AlignmentApplication.start(config, models.models())) {
             produceSynchronously(broker.bootstrapServers(), config.topic(Topics.PROMPTS), List.of(KeyValue.pair("bad", garbage)),
                     new StringSerializer(), new ByteArraySerializer());
             served = askConcurrently(application.config(), requests.subList(0, 3));
@@ -128,7 +128,7 @@ class AlignmentApplicationIT {
         broker.createTopic(config.topic(Topics.PROMPTS), 2);
         broker.createTopic(config.topic(Topics.FEEDBACK), 3);
 
-        assertThatThrownBy(() -> AlignmentApplication.start(config, models.models(), SETTINGS))
+        assertThatThrownBy(() -> AlignmentApplication.start(config, models.models()))
                 .isInstanceOf(ApplicationStartException.class)
                 .hasMessageContaining(config.topic(Topics.PROMPTS) + " (2 partitions)")
                 .hasMessageContaining("same number of partitions");

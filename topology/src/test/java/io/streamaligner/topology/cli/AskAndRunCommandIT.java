@@ -2,11 +2,11 @@ package io.streamaligner.topology.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamaligner.client.AlignmentClient;
+import io.streamaligner.client.AlignmentRequests;
+import io.streamaligner.client.Topics;
 import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.topology.Topics;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
-import io.streamaligner.topology.client.AlignmentClient;
-import io.streamaligner.topology.client.AlignmentRequests;
 import io.streamaligner.topology.testing.SharedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;

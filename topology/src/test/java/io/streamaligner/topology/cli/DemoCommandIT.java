@@ -2,7 +2,7 @@ package io.streamaligner.topology.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamaligner.topology.toymath.ToyMathQuestion;
+import io.streamaligner.eval.toymath.ToyMathQuestion;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

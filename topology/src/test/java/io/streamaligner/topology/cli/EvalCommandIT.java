@@ -1,17 +1,17 @@
 package io.streamaligner.topology.cli;
 
-import static io.streamaligner.topology.eval.judge.JudgeEndpointDouble.ScriptedResponse.reply;
+import static io.streamaligner.eval.judge.JudgeEndpointDouble.ScriptedResponse.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamaligner.topology.eval.ReportFiles;
-import io.streamaligner.topology.eval.ToyMathDataset;
-import io.streamaligner.topology.eval.judge.JudgeDimension;
-import io.streamaligner.topology.eval.judge.JudgeEndpointDouble;
-import io.streamaligner.topology.eval.judge.JudgeEndpointDouble.ReceivedRequest;
-import io.streamaligner.topology.segment.SentenceSegmenter;
+import io.streamaligner.eval.ReportFiles;
+import io.streamaligner.eval.judge.JudgeDimension;
+import io.streamaligner.eval.judge.JudgeEndpointDouble;
+import io.streamaligner.eval.judge.JudgeEndpointDouble.ReceivedRequest;
+import io.streamaligner.eval.toymath.ToyMathDataset;
+import io.streamaligner.loop.segment.SentenceSegmenter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

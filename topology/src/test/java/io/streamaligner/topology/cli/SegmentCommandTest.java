@@ -2,7 +2,7 @@ package io.streamaligner.topology.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamaligner.topology.segment.SentenceSegmenter;
+import io.streamaligner.loop.segment.SentenceSegmenter;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

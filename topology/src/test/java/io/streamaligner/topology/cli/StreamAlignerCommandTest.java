@@ -31,6 +31,21 @@ class StreamAlignerCommandTest {
     }
 
     @Test
+    void shouldShowEverySubcommandsUsageAndVersion() {
+        for (String command : StreamAlignerCommand.newCommandLine().getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue;
+            }
+            out.getBuffer().setLength(0);
+            assertThat(run(StreamAlignerCommand.newCommandLine(), command, "--help")).as(command + " --help").isZero();
+            assertThat(out.toString()).as(command + " --help").contains("Usage: stream-aligner " + command, "--version");
+            out.getBuffer().setLength(0);
+            assertThat(run(StreamAlignerCommand.newCommandLine(), command, "--version")).as(command + " --version").isZero();
+            assertThat(out.toString()).as(command + " --version").contains("stream-aligner");
+        }
+    }
+
+    @Test
     void shouldShowUsageAndFailWithoutASubcommand() {
         int exitCode = run(StreamAlignerCommand.newCommandLine());
 
@@ -86,7 +101,7 @@ class StreamAlignerCommandTest {
         @Override
         public Integer call() {
             var resolved = config.resolve(Map.of("STREAM_ALIGNER_TOPIC_PARTITIONS", "3"));
-            spec.commandLine().getOut().println(resolved.bootstrapServers().orElseThrow() + " " + resolved.partitions()
+            spec.commandLine().getOut().println(resolved.bootstrapServers().orElseThrow() + " " + resolved.topics().partitions()
                     + " " + resolved.processingGuarantee().configValue());
             spec.commandLine().getOut().flush();
             return 0;

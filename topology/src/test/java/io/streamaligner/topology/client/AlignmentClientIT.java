@@ -1,5 +1,6 @@
-package io.streamaligner.topology.client;
+package io.streamaligner.client;
 
+import io.streamaligner.client.Topics;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -8,9 +9,7 @@ import io.streamaligner.schemas.AlignmentStage;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.SentenceAligned;
-import io.streamaligner.topology.Topics;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
-import io.streamaligner.topology.processor.ResponseEvents;
 import io.streamaligner.topology.testing.SharedKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -226,22 +225,37 @@ class AlignmentClientIT {
                     + " Done.").setRound(2).build();
             if (request.getQuestion().contains("abort")) {
                 producer.beginTransaction();
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.answerFinal(id, done, AnswerFinishReason.ERROR, 0)));
+                producer.send(new ProducerRecord<>(topic, id, answerFinal(done, AnswerFinishReason.ERROR)));
                 producer.flush();
                 producer.abortTransaction();
             }
             producer.beginTransaction();
             if (request.getQuestion().startsWith("fail")) {
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.error(id, AlignmentStage.UPSTREAM, 1,
-                        new IllegalStateException("no"))));
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.answerFinal(id, done, AnswerFinishReason.ERROR, 0)));
+                producer.send(new ProducerRecord<>(topic, id, event(id, AlignmentError.newBuilder().setRequestId(id)
+                        .setStage(AlignmentStage.UPSTREAM).setRound(1).setMessage("IllegalStateException: no").build())));
+                producer.send(new ProducerRecord<>(topic, id, answerFinal(done, AnswerFinishReason.ERROR)));
             } else {
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.sentenceAligned(id, 1, "Echo of " + request.getQuestion(),
-                        "Echo of " + request.getQuestion(), 0, 0)));
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.sentenceAligned(id, 2, "Done.", "Done.", 0, 0)));
-                producer.send(new ProducerRecord<>(topic, id, ResponseEvents.answerFinal(id, done, AnswerFinishReason.UPSTREAM_END, 0)));
+                producer.send(new ProducerRecord<>(topic, id, sentenceAligned(id, 1, "Echo of " + request.getQuestion())));
+                producer.send(new ProducerRecord<>(topic, id, sentenceAligned(id, 2, "Done.")));
+                producer.send(new ProducerRecord<>(topic, id, answerFinal(done, AnswerFinishReason.UPSTREAM_END)));
             }
             producer.commitTransaction();
+        }
+
+        private static AlignmentResponse sentenceAligned(String id, int round, String sentence) {
+            return event(id, SentenceAligned.newBuilder().setRequestId(id).setRound(round).setOriginal(sentence)
+                    .setCorrected(sentence).setChanged(false).setUpstreamMs(0).setAlignerMs(0).build());
+        }
+
+        private static AlignmentResponse answerFinal(AlignedPrefix answer, AnswerFinishReason reason) {
+            String id = answer.getRequest().getRequestId();
+            return event(id, AnswerFinal.newBuilder().setRequestId(id).setAnswer(answer.getAlignedPrefix())
+                    .setRounds(answer.getRound()).setFinishReason(reason).setUpstreamTokens(0).setAlignerTokens(0)
+                    .setUpstreamMs(0).setAlignerMs(0).setTotalMs(0).build());
+        }
+
+        private static AlignmentResponse event(String id, Object event) {
+            return AlignmentResponse.newBuilder().setRequestId(id).setEvent(event).build();
         }
     }
 }

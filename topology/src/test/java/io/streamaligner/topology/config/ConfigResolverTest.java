@@ -32,8 +32,8 @@ class ConfigResolverTest {
         StreamAlignerConfig config = ConfigResolver.resolve(Optional.of(file), environment, flags);
 
         assertThat(config.bootstrapServers()).contains("from-file:9092");
-        assertThat(config.topicPrefix()).isEqualTo("env.");
-        assertThat(config.partitions()).isEqualTo(9);
+        assertThat(config.topics().prefix()).isEqualTo("env.");
+        assertThat(config.topics().partitions()).isEqualTo(9);
         assertThat(config.kafkaProperties()).containsEntry("linger.ms", "5");
     }
 

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.ExecutionProvider;
+import io.streamaligner.loop.LoopLimits;
+import io.streamaligner.topology.TopologySettings;
+import io.streamaligner.topology.Wiring;
+import io.streamaligner.topology.processor.BatchSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,13 +26,13 @@ class StreamAlignerConfigTest {
         assertThat(config.bootstrapServers()).isEmpty();
         assertThat(config.applicationId()).isEqualTo("stream-aligner");
         assertThat(config.processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE_V2);
-        assertThat(config.topicPrefix()).isEmpty();
-        assertThat(config.partitions()).isEqualTo(StreamAlignerConfig.DEFAULT_PARTITIONS);
+        assertThat(config.topics().prefix()).isEmpty();
+        assertThat(config.topics().partitions()).isEqualTo(StreamAlignerConfig.DEFAULT_PARTITIONS);
         assertThat(config.dataDir()).isEmpty();
-        assertThat(config.upstreamModelDir()).endsWith(Path.of("models", "toy-math-upstream")).isDirectory();
-        assertThat(config.alignerModelDir()).endsWith(Path.of("models", "toy-math-aligner")).isDirectory();
-        assertThat(config.upstreamTemplate()).isEmpty();
-        assertThat(config.alignerTemplate()).isEmpty();
+        assertThat(config.upstream().folder()).endsWith(Path.of("models", "toy-math-upstream")).isDirectory();
+        assertThat(config.aligner().folder()).endsWith(Path.of("models", "toy-math-aligner")).isDirectory();
+        assertThat(config.upstream().template()).isEmpty();
+        assertThat(config.aligner().template()).isEmpty();
         assertThat(config.kafkaProperties())
                 .containsOnly(Map.entry("application.id", "stream-aligner"), Map.entry("processing.guarantee", "exactly_once_v2"));
     }
@@ -44,12 +51,12 @@ class StreamAlignerConfigTest {
                 "application.id", "aligner-a"));
 
         assertThat(config.topic("prompts")).isEqualTo("sa.prompts");
-        assertThat(config.partitions()).isEqualTo(8);
+        assertThat(config.topics().partitions()).isEqualTo(8);
         assertThat(config.dataDir()).contains(Path.of("data").toAbsolutePath());
-        assertThat(config.upstreamModelDir()).isEqualTo(Path.of("/models/llama"));
-        assertThat(config.alignerModelDir()).isEqualTo(Path.of("/models/gemma-aligner"));
-        assertThat(config.upstreamTemplate()).contains("llama3");
-        assertThat(config.alignerTemplate()).contains("gemma");
+        assertThat(config.upstream().folder()).isEqualTo(Path.of("/models/llama"));
+        assertThat(config.aligner().folder()).isEqualTo(Path.of("/models/gemma-aligner"));
+        assertThat(config.upstream().template()).contains("llama3");
+        assertThat(config.aligner().template()).contains("gemma");
         assertThat(config.processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
         assertThat(config.kafkaProperties())
                 .containsEntry("application.id", "aligner-a")
@@ -101,7 +108,7 @@ class StreamAlignerConfigTest {
 
         assertThat(embedded.bootstrapServers()).contains("127.0.0.1:40001");
         assertThat(embedded.kafkaProperties()).containsEntry("bootstrap.servers", "127.0.0.1:40001");
-        assertThat(embedded.topicPrefix()).isEqualTo("sa.");
+        assertThat(embedded.topics().prefix()).isEqualTo("sa.");
     }
 
     @Test
@@ -127,9 +134,10 @@ class StreamAlignerConfigTest {
 
     @Test
     void shouldKeepTypedSettingsOutOfThePassThroughMap() {
-        assertThatThrownBy(() -> new StreamAlignerConfig(Optional.empty(), "app", ProcessingGuarantee.AT_LEAST_ONCE, "", 1,
-                Optional.empty(), Path.of("u"), Path.of("a"), Optional.empty(), Optional.empty(), EngineOptions.cpu(),
-                Map.of("bootstrap.servers", "x:1")))
+        StreamAlignerConfig defaults = StreamAlignerConfig.defaults();
+        assertThatThrownBy(() -> new StreamAlignerConfig(Optional.empty(), "app", ProcessingGuarantee.AT_LEAST_ONCE,
+                defaults.topics(), Optional.empty(), defaults.upstream(), defaults.aligner(), EngineOptions.cpu(),
+                defaults.topology(), Map.of("bootstrap.servers", "x:1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrap.servers");
     }
@@ -163,5 +171,68 @@ class StreamAlignerConfigTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("intraOpThreads");
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.engine.cpu.fallback", "yes")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("true or false");
+    }
+
+    @Test
+    void shouldDefaultTheLoopToTheTopologysDefaults() {
+        TopologySettings topology = StreamAlignerConfig.defaults().topology();
+
+        assertThat(topology).isEqualTo(TopologySettings.DEFAULTS);
+        assertThat(StreamAlignerConfig.defaults().engine().maxBatchSize()).isEqualTo(EngineOptions.DEFAULT_MAX_BATCH_SIZE);
+    }
+
+    @Test
+    void shouldReadTheLoopsSettings() {
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(
+                "streamaligner.topology.wiring", "topics",
+                "streamaligner.inference.max-batch-size", "4",
+                "streamaligner.inference.interval.ms", "5",
+                "streamaligner.inference.retry-budget.ms", "1000",
+                "streamaligner.upstream.max-step-tokens", "96",
+                "streamaligner.aligner.max-correction-tokens", "48",
+                "streamaligner.aligner.progress-retention.ms", "60000",
+                "streamaligner.engine.max-batch-size", "32"));
+
+        TopologySettings topology = config.topology();
+        assertThat(topology.wiring()).isEqualTo(Wiring.TOPICS);
+        assertThat(topology.batch()).isEqualTo(new BatchSettings(4, Duration.ofMillis(5), Duration.ofSeconds(1)));
+        assertThat(topology.limits()).isEqualTo(new LoopLimits(96, 48));
+        assertThat(topology.progressRetention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.engine().maxBatchSize()).isEqualTo(32);
+        assertThat(config.describe()).containsEntry("streamaligner.topology.wiring", "topics")
+                .containsEntry("streamaligner.aligner.max-correction-tokens", "48");
+    }
+
+    @Test
+    void shouldRejectMalformedLoopSettingsNamingTheKey() {
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.topology.wiring", "tubes")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("streamaligner.topology.wiring")
+                .hasMessageContaining("in-memory or topics");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.upstream.max-step-tokens", "0")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxUpstreamStepTokens");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.inference.max-batch-size", "many")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("streamaligner.inference.max-batch-size");
+    }
+
+    @Test
+    void shouldNameEachContractTopicAsConfiguredWithThePrefix() {
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(
+                "streamaligner.topic.prefix", "sa.",
+                "streamaligner.topic.prompts", "questions",
+                "streamaligner.topic.dead-letter", "dlq"));
+
+        assertThat(config.topicNames().prompts().name()).isEqualTo("sa.questions");
+        assertThat(config.topicNames().deadLetter().name()).isEqualTo("sa.dlq");
+        assertThat(config.topicNames().responses().name()).isEqualTo("sa.responses");
+        assertThat(config.describe()).containsEntry("streamaligner.topic.prompts", "sa.questions");
+    }
+
+    @Test
+    void shouldDocumentEverySettingInTheReadme() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+
+        assertThat(StreamAlignerConfig.APP_KEYS).allSatisfy(key -> assertThat(readme).as("README names " + key)
+                .contains("`" + key + "`"));
+        assertThat(StreamAlignerConfig.defaults().describe().keySet()).containsAll(StreamAlignerConfig.APP_KEYS);
     }
 }

@@ -1,5 +1,12 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.LoopLimits;
+
+import io.streamaligner.loop.AlignmentLoop;
+
+import io.streamaligner.loop.testing.ScriptedAligner;
+import io.streamaligner.loop.testing.TestPrompts;
+import io.streamaligner.loop.testing.TestRecords;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -11,9 +18,6 @@ import io.streamaligner.schemas.RequestProgress;
 import io.streamaligner.schemas.SentenceAligned;
 import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.UpstreamFinish;
-import io.streamaligner.topology.ScriptedAligner;
-import io.streamaligner.topology.TestPrompts;
-import io.streamaligner.topology.TestRecords;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,8 +35,9 @@ class AlignerTest {
 
     private final MockProcessorContext<String, Object> context = MockStores.newContext();
     private final ScriptedAligner model = new ScriptedAligner().endAnswerOn("Therefore").failOn("broken");
-    private final Aligner aligner = new Aligner(model, TestPrompts.ALIGNER,
-            new BatchSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5)), 64, RETENTION, "feedback-sink", "responses-sink");
+    private final Aligner aligner = new Aligner(new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER,
+            new LoopLimits(128, 64)), model, new BatchSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5)),
+            CommitPolicy.WHEN_FORWARDED, RETENTION, "feedback-sink", "responses-sink");
     private final AlignmentRequest request = TestRecords.request("r1", "q");
     private KeyValueStore<String, SuffixSentence> pending;
     private KeyValueStore<String, RequestProgress> progress;

@@ -104,7 +104,8 @@ class InferenceBatcherTest {
         // a new instance over the restored store: everything the crashed one held is run again, unchanged
         MockProcessorContext<Object, Object> after = MockStores.newContext();
         after.addStateStore(pending);
-        InferenceBatcher<String> restarted = new InferenceBatcher<>(STORE, generator, settings(8, Duration.ofSeconds(5)), step);
+        InferenceBatcher<String> restarted = new InferenceBatcher<>(STORE, generator, settings(8, Duration.ofSeconds(5)), step,
+                CommitPolicy.WHEN_FORWARDED);
         restarted.init(after);
         assertThat(restarted.pendingCount()).isEqualTo(2);
         MockStores.punctuate(after);
@@ -177,7 +178,7 @@ class InferenceBatcherTest {
         pending = MockStores.attach(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
                 Serdes.String()), context);
         InferenceBatcher<String> batcher = new InferenceBatcher<>(STORE, generator, settings(8, Duration.ofSeconds(5)),
-                step, false);
+                step, CommitPolicy.ON_INTERVAL);
         batcher.init(context);
 
         batcher.add("a", "alpha");
@@ -205,7 +206,8 @@ class InferenceBatcherTest {
                                              Duration timeBudget) {
         pending = MockStores.attach(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
                 Serdes.String()), context);
-        InferenceBatcher<String> batcher = new InferenceBatcher<>(STORE, generator, settings(maxBatchSize, timeBudget), step);
+        InferenceBatcher<String> batcher = new InferenceBatcher<>(STORE, generator, settings(maxBatchSize, timeBudget), step,
+                CommitPolicy.WHEN_FORWARDED);
         batcher.init(context);
         return batcher;
     }

@@ -1,5 +1,12 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.testing.TestPrompts;
+
+import io.streamaligner.loop.LoopLimits;
+
+import io.streamaligner.loop.AlignmentLoop;
+
+import io.streamaligner.loop.testing.TestRecords;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -8,7 +15,6 @@ import io.streamaligner.schemas.AlignmentStage;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.GenerationParams;
-import io.streamaligner.topology.TestRecords;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestIntakeTest {
 
     private final MockProcessorContext<String, Object> context = MockStores.newContext();
-    private final RequestIntake intake = new RequestIntake("upstream-step", "responses-sink");
+    private final RequestIntake intake = new RequestIntake(
+            new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER, LoopLimits.DEFAULTS), "upstream-step", "responses-sink");
 
     @BeforeEach
     void start() {

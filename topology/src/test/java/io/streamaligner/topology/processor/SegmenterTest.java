@@ -1,12 +1,18 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.testing.TestPrompts;
+
+import io.streamaligner.loop.LoopLimits;
+
+import io.streamaligner.loop.AlignmentLoop;
+
+import io.streamaligner.loop.testing.TestRecords;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.StepBuffer;
 import io.streamaligner.schemas.StepEnd;
 import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.UpstreamFinish;
-import io.streamaligner.topology.TestRecords;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,7 +27,8 @@ class SegmenterTest {
 
     private final MockProcessorContext<String, SuffixSentence> context = MockStores.newContext();
     private final AlignedPrefix context1 = TestRecords.prefix(TestRecords.request("r1", "q"), "Earlier.", 1);
-    private final Segmenter segmenter = new Segmenter();
+    private final AlignmentLoop loop = new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER, LoopLimits.DEFAULTS);
+    private final Segmenter segmenter = new Segmenter(loop, CommitPolicy.WHEN_FORWARDED);
     private KeyValueStore<String, StepBuffer> steps;
 
     @BeforeEach
@@ -65,7 +72,7 @@ class SegmenterTest {
     void shouldNotCommitWhenTheAlignerIsItsChildInMemory() {
         MockProcessorContext<String, SuffixSentence> inMemoryContext = MockStores.newContext();
         MockStores.attach(Segmenter.stepsStore(), inMemoryContext);
-        Segmenter inMemory = new Segmenter(false);
+        Segmenter inMemory = new Segmenter(loop, CommitPolicy.ON_INTERVAL);
         inMemory.init(inMemoryContext);
 
         inMemory.process(delta(2, 0, " Two is four.", end(UpstreamFinish.SENTENCE)));
@@ -78,7 +85,8 @@ class SegmenterTest {
     void shouldKeepRequestsApart() {
         segmenter.process(delta(2, 0, " Mine", null));
         segmenter.process(new Record<>("r2", TokenDelta.newBuilder().setRequestId("r2").setRound(1).setIndex(0)
-                .setText("Yours.").setEnd(end(UpstreamFinish.END)).build(), 0));
+                .setText("Yours.").setEnd(StepEnd.newBuilder(end(UpstreamFinish.END))
+                        .setContext(TestRecords.prefix(TestRecords.request("r2", "q2"), "", 0)).build()).build(), 0));
         segmenter.process(delta(2, 1, " too.", end(UpstreamFinish.END)));
 
         assertThat(sentences()).extracting(SuffixSentence::getRequestId, SuffixSentence::getSentence)

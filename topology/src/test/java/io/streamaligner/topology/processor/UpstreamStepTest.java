@@ -1,9 +1,18 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.loop.StepSampling;
+
+import io.streamaligner.loop.LoopLimits;
+
+import io.streamaligner.loop.AlignmentLoop;
+
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.loop.testing.ScriptedUpstream;
+import io.streamaligner.loop.testing.TestPrompts;
+import io.streamaligner.loop.testing.TestRecords;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -14,9 +23,6 @@ import io.streamaligner.schemas.AnswerFinishReason;
 import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.UpstreamFinish;
-import io.streamaligner.topology.ScriptedUpstream;
-import io.streamaligner.topology.TestPrompts;
-import io.streamaligner.topology.TestRecords;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -74,17 +80,19 @@ class UpstreamStepTest {
         CompletionRequest completion = step.request("r1", afterTwoRounds);
 
         assertThat(completion.prompt()).isEqualTo(TestPrompts.UPSTREAM.render("", "q", "Two plus two is four. So it is four."));
-        assertThat(completion.stop()).isSameAs(LoopRules.SENTENCE_STOP);
+        assertThat(completion.stop().stopAt(" Two is four. Next")).as("stops at the sentence boundary").isEqualTo(13);
         assertThat(completion.maxNewTokens()).as("what is left of the request's budget").isEqualTo(10);
         assertThat(completion.sampling().temperature()).isEqualTo(0.7);
-        assertThat(completion.sampling().seed()).isEqualTo(LoopRules.stepSeed(7, 3));
+        assertThat(completion.sampling().seed()).isEqualTo(StepSampling.stepSeed(7, 3));
     }
 
     @Test
     void shouldRenderTheRequestsSystemPromptOrNone() {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
-        UpstreamStep step = new UpstreamStep(upstream, (system, question, prefix) -> "[" + system + "]" + question,
-                BATCH, 128, List.of("segmenter"), "responses-sink");
+        AlignmentLoop systemPrompted = new AlignmentLoop((system, question, prefix) -> "[" + system + "]" + question,
+                TestPrompts.ALIGNER, LoopLimits.DEFAULTS);
+        UpstreamStep step = new UpstreamStep(systemPrompted, upstream, BATCH, CommitPolicy.ON_INTERVAL, List.of("segmenter"),
+                "responses-sink");
         AlignmentRequest withSystem = TestRecords.requestBuilder("r1", "q").setSystemPrompt("Be brief.").build();
 
         assertThat(step.request("r1", TestRecords.prefix(withSystem, "", 0)).prompt()).isEqualTo("[Be brief.]q");
@@ -111,7 +119,7 @@ class UpstreamStepTest {
 
         MockProcessorContext<String, Object> restartedContext = MockStores.newContext();
         restartedContext.addStateStore(pending);
-        UpstreamStep restarted = new UpstreamStep(crashingOnce, TestPrompts.UPSTREAM, BATCH, 128,
+        UpstreamStep restarted = new UpstreamStep(loop(128), crashingOnce, BATCH, CommitPolicy.ON_INTERVAL,
                 List.of("segmenter"), "responses-sink");
         restarted.init(restartedContext);
         MockStores.punctuate(restartedContext);
@@ -145,10 +153,14 @@ class UpstreamStepTest {
 
     private UpstreamStep start(TextGenerator generator, int maxStepTokens) {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
-        UpstreamStep step = new UpstreamStep(generator, TestPrompts.UPSTREAM, BATCH, maxStepTokens,
+        UpstreamStep step = new UpstreamStep(loop(maxStepTokens), generator, BATCH, CommitPolicy.ON_INTERVAL,
                 List.of("segmenter", "tokens-sink"), "responses-sink");
         step.init(context);
         return step;
+    }
+
+    private static AlignmentLoop loop(int maxStepTokens) {
+        return new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER, new LoopLimits(maxStepTokens, 128));
     }
 
     private List<TokenDelta> deltasTo(String child) {

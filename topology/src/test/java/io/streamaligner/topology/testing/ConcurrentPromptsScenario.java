@@ -1,20 +1,23 @@
 package io.streamaligner.topology.testing;
 
+import io.streamaligner.topology.Wiring;
+
+import io.streamaligner.loop.LoopLimits;
+
+import io.streamaligner.client.AlignmentClient;
+import io.streamaligner.client.AlignmentRequests;
+import io.streamaligner.client.ResponseListener;
+import io.streamaligner.client.Topics;
+import io.streamaligner.eval.toymath.ToyMathQuestion;
+import io.streamaligner.loop.inprocess.AlignedAnswer;
+import io.streamaligner.loop.inprocess.SentenceCorrection;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AlignmentResponse;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.SentenceAligned;
-import io.streamaligner.topology.Topics;
-import io.streamaligner.topology.TopologySettings;
-import io.streamaligner.topology.client.AlignmentClient;
-import io.streamaligner.topology.client.AlignmentRequests;
-import io.streamaligner.topology.client.ResponseListener;
 import io.streamaligner.topology.config.ProcessingGuarantee;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import io.streamaligner.topology.inprocess.AlignedAnswer;
-import io.streamaligner.topology.inprocess.SentenceCorrection;
-import io.streamaligner.topology.toymath.ToyMathQuestion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,8 +43,9 @@ import java.util.stream.Collectors;
 public final class ConcurrentPromptsScenario {
 
     public static final int PROMPTS = 50;
-    /** The topology's defaults with a correction cap a toy sentence never needs, so an untrained aligner stops early. */
-    public static final TopologySettings SETTINGS = TopologySettings.DEFAULTS.withMaxCorrectionTokens(48);
+    /** A correction cap a toy sentence never needs, so an untrained aligner stops early; the rest are the defaults. */
+    public static final int MAX_CORRECTION_TOKENS = 48;
+    public static final LoopLimits LIMITS = new LoopLimits(LoopLimits.DEFAULTS.maxUpstreamStepTokens(), MAX_CORRECTION_TOKENS);
     public static final int PARTITIONS = 4;
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
@@ -64,18 +68,25 @@ public final class ConcurrentPromptsScenario {
 
     /** A configuration of its own (application id, topic prefix) on the given cluster, with the bundled models. */
     public static StreamAlignerConfig config(String bootstrapServers, ProcessingGuarantee guarantee) {
+        return config(bootstrapServers, guarantee, Wiring.IN_MEMORY);
+    }
+
+    /** As {@link #config(String, ProcessingGuarantee)}, with the given wiring. */
+    public static StreamAlignerConfig config(String bootstrapServers, ProcessingGuarantee guarantee, Wiring wiring) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         return StreamAlignerConfig.fromSettings(Map.of(
                 StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers,
                 StreamAlignerConfig.APPLICATION_ID, "it-" + run,
                 StreamAlignerConfig.PROCESSING_GUARANTEE, guarantee.configValue(),
                 StreamAlignerConfig.TOPIC_PREFIX, "it-" + run + ".",
-                StreamAlignerConfig.TOPIC_PARTITIONS, String.valueOf(PARTITIONS)));
+                StreamAlignerConfig.TOPIC_PARTITIONS, String.valueOf(PARTITIONS),
+                StreamAlignerConfig.TOPOLOGY_WIRING, wiring.configValue(),
+                StreamAlignerConfig.ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(MAX_CORRECTION_TOKENS)));
     }
 
     /** Submits every request at once and returns each one's events, as an answer, in the order of the requests. */
     public static List<AlignedAnswer> askConcurrently(StreamAlignerConfig config, List<AlignmentRequest> requests) throws Exception {
-        try (AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), Topics.withPrefix(config.topicPrefix()),
+        try (AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(),
                 ANSWER_TIMEOUT)) {
             List<EventRecorder> recorders = new ArrayList<>();
             List<CompletableFuture<AnswerFinal>> answers = new ArrayList<>();
