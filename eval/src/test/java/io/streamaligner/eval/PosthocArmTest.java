@@ -30,10 +30,10 @@ class PosthocArmTest {
         ArmAnswer answer = new PosthocArm(models, LIMITS, 256, 16).answer("q1", QUESTION, sampling);
 
         // one upstream call for the whole draft: the corrections never reach the upstream
-        assertThat(upstream.batches()).hasSize(1);
-        assertThat(TestPrompts.parseUpstream(upstream.batches().get(0).get(0).prompt())[1]).isEmpty();
+        assertThat(upstream.calls()).hasSize(1);
+        assertThat(TestPrompts.parseUpstream(upstream.calls().get(0).prompt())[1]).isEmpty();
         // each correction sees the draft's own sentence and the prefix corrected so far
-        assertThat(aligner.batches()).extracting(batch -> List.of(TestPrompts.parseAligner(batch.get(0).prompt())))
+        assertThat(aligner.calls()).extracting(call -> List.of(TestPrompts.parseAligner(call.prompt())))
                 .containsExactly(
                         List.of(QUESTION, "", "First, 1 + 2 = wrong."),
                         List.of(QUESTION, "First, 1 + 2 = right.", "Then, wrong + 4 = 7."),
@@ -69,11 +69,11 @@ class PosthocArmTest {
     void shouldSampleTheDraftAsTheLoopsFirstRoundAndCorrectGreedilyAsTheLoopDoes() {
         new PosthocArm(models, LIMITS, 100, 16).answer("q1", QUESTION, sampling);
 
-        CompletionRequest draft = upstream.batches().get(0).get(0);
+        CompletionRequest draft = upstream.calls().get(0);
         assertThat(draft.sampling()).isEqualTo(StepSampling.upstream(sampling.params(), 1));
         assertThat(draft.maxNewTokens()).isEqualTo(100);
         for (int round = 1; round <= 3; round++) {
-            CompletionRequest correction = aligner.batches().get(round - 1).get(0);
+            CompletionRequest correction = aligner.calls().get(round - 1);
             assertThat(correction.sampling()).isEqualTo(StepSampling.aligner(sampling.params(), round));
             assertThat(correction.sampling().greedy()).isTrue();
             assertThat(correction.maxNewTokens()).isEqualTo(MAX_CORRECTION_TOKENS);

@@ -30,7 +30,7 @@ class UpstreamArmTest {
 
         assertThat(answer.answer()).isEqualTo("First, 1 + 2 = wrong. Then, wrong + 4 = 7. The answer is 7.");
         assertThat(answer.revisions()).isEmpty();
-        assertThat(aligner.batches()).isEmpty();
+        assertThat(aligner.calls()).isEmpty();
         assertThat(answer.rounds()).isEqualTo(3);
         assertThat(answer.roundNanos()).hasSize(3).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
         assertThat(answer.roundNanos().stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(answer.totalNanos());
@@ -42,7 +42,7 @@ class UpstreamArmTest {
     void shouldSampleLikeTheStreamLoopsFirstRoundWithTheWholeTokenBudget() {
         new UpstreamArm(models, 77).answer("q1", QUESTION, sampling);
 
-        CompletionRequest request = upstream.batches().get(0).get(0);
+        CompletionRequest request = upstream.calls().get(0);
         assertThat(request.sampling()).isEqualTo(StepSampling.upstream(sampling.params(), 1));
         assertThat(request.sampling().temperature()).isEqualTo(1.0);
         assertThat(request.maxNewTokens()).isEqualTo(77);

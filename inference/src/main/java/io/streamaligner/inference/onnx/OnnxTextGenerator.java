@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.InferenceException;
 import io.streamaligner.inference.ModelFolderException;
@@ -22,7 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>One instance serves many concurrent callers: their requests are batched together on one engine thread
- * (continuous batching, see {@link BatchScheduler}); deltas are delivered on that thread. Prompts are encoded
- * on the caller's thread.
+ * (continuous batching, see {@link BatchScheduler}); deltas are delivered on that thread. {@link #submit} returns at
+ * once: its prompt is encoded on the engine's encoder thread, then the sequence joins the running batch at the next
+ * step. {@link #generate} encodes its prompts on the caller's thread and admits them together.
  */
 public final class OnnxTextGenerator implements TextGenerator {
 
@@ -50,6 +56,8 @@ public final class OnnxTextGenerator implements TextGenerator {
     private final DecodingSequence.EndTokens endTokens;
     private final BatchScheduler scheduler;
     private final Thread engineThread;
+    /** Encodes submitted prompts off the callers' threads and off the engine thread. */
+    private final ExecutorService encoder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OnnxTextGenerator(ModelFolder folder, Tokenizer tokenizer, SessionOpener.OpenSession opened,
@@ -66,6 +74,12 @@ public final class OnnxTextGenerator implements TextGenerator {
         this.engineThread = new Thread(scheduler, "onnx-engine-" + folder.directory().getFileName());
         this.engineThread.setDaemon(true);
         this.engineThread.start();
+        String encoderName = "onnx-encoder-" + folder.directory().getFileName();
+        this.encoder = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, encoderName);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -159,6 +173,23 @@ public final class OnnxTextGenerator implements TextGenerator {
     }
 
     @Override
+    public Generation submit(CompletionRequest request, DeltaListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        if (closed.get()) {
+            return Generation.failed(closedError());
+        }
+        SubmittedSequence submitted = new SubmittedSequence();
+        try {
+            encoder.execute(() -> submitted.start(request, listener));
+        } catch (RejectedExecutionException e) {
+            return Generation.failed(closedError());
+        }
+        return submitted;
+    }
+
+    /** As the default, but every prompt is encoded first and the sequences join the running batch together. */
+    @Override
     public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
         Objects.requireNonNull(requests, "requests");
         Objects.requireNonNull(listener, "listener");
@@ -198,23 +229,63 @@ public final class OnnxTextGenerator implements TextGenerator {
     }
 
     private static List<Completion> await(List<DecodingSequence> sequences) {
-        List<Completion> completions = new ArrayList<>(sequences.size());
-        try {
-            for (DecodingSequence sequence : sequences) {
-                completions.add(sequence.result().get());
+        List<Generation> generations = new ArrayList<>(sequences.size());
+        for (DecodingSequence sequence : sequences) {
+            generations.add(Generation.of(sequence.result(), sequence::cancel));
+        }
+        return TextGenerator.awaitAll(generations);
+    }
+
+    /** A submitted request: encoded on the encoder thread, then decoded by the engine thread. */
+    private final class SubmittedSequence implements Generation {
+
+        private final CompletableFuture<Completion> completion = new CompletableFuture<>();
+        private volatile DecodingSequence sequence;
+        private volatile boolean cancelled;
+
+        void start(CompletionRequest request, DeltaListener listener) {
+            if (cancelled) {
+                return;
             }
-            return completions;
-        } catch (InterruptedException e) {
-            sequences.forEach(DecodingSequence::cancel);
-            Thread.currentThread().interrupt();
-            throw new GenerationException("interrupted while waiting for generation", e);
-        } catch (ExecutionException e) {
-            sequences.forEach(DecodingSequence::cancel);
-            Throwable cause = e.getCause();
-            if (cause instanceof InferenceException inference) {
-                throw new GenerationException(inference.getMessage(), inference);
+            DecodingSequence encoded;
+            try {
+                encoded = sequence(request, listener);
+            } catch (InferenceException e) {
+                completion.completeExceptionally(e);
+                return;
+            } catch (RuntimeException e) {
+                completion.completeExceptionally(closed.get() ? closedError()
+                        : new GenerationException("request " + request.id() + ": " + e.getMessage(), e));
+                return;
             }
-            throw new GenerationException("generation failed: " + cause, cause);
+            encoded.result().whenComplete((done, failure) -> {
+                if (failure != null) {
+                    completion.completeExceptionally(failure);
+                } else {
+                    completion.complete(done);
+                }
+            });
+            sequence = encoded;
+            if (cancelled) {
+                encoded.cancel();
+            }
+            scheduler.submit(List.of(encoded));
+        }
+
+        @Override
+        public CompletableFuture<Completion> completion() {
+            return completion;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            DecodingSequence started = sequence;
+            if (started != null) {
+                started.cancel();
+            } else {
+                completion.completeExceptionally(new GenerationException("cancelled before it started"));
+            }
         }
     }
 
@@ -225,8 +296,12 @@ public final class OnnxTextGenerator implements TextGenerator {
 
     private void requireOpen() {
         if (closed.get()) {
-            throw new GenerationException("the engine for " + folder.directory() + " is closed");
+            throw closedError();
         }
+    }
+
+    private GenerationException closedError() {
+        return new GenerationException("the engine for " + folder.directory() + " is closed");
     }
 
     /** Stops the engine thread (unfinished requests fail) and frees the session and the tokenizer. */
@@ -235,9 +310,12 @@ public final class OnnxTextGenerator implements TextGenerator {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        encoder.shutdown();
         scheduler.close();
         try {
             engineThread.join();
+            // the encoder still uses the tokenizer for what was queued; those sequences fail on the closed scheduler
+            encoder.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,7 +1,7 @@
 package io.streamaligner.inference.model;
 
-import io.streamaligner.inference.TestModels;
 import io.streamaligner.inference.ModelFolderException;
+import io.streamaligner.inference.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

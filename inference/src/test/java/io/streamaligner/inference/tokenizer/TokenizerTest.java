@@ -1,7 +1,7 @@
 package io.streamaligner.inference.tokenizer;
 
-import io.streamaligner.inference.TestModels;
 import io.streamaligner.inference.ModelFolderException;
+import io.streamaligner.inference.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.streamaligner.loop.inprocess;
 
+import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.loop.testing.ScriptedAligner;
@@ -40,14 +41,14 @@ class InProcessAlignmentLoopTest {
     }
 
     @Test
-    void shouldBatchEveryActiveRequestsStepOfARound() {
+    void shouldStepEveryActiveRequestEachRound() {
         upstream.answer("short", "Only one.").answer("long", "One.", "Two.", "Three.");
 
         List<AlignedAnswer> answers = loop.run(List.of(TestRecords.request("a", "short"), TestRecords.request("b", "long")));
 
         assertThat(answers).extracting(AlignedAnswer::requestId, AlignedAnswer::rounds).containsExactly(tuple("a", 1), tuple("b", 3));
-        assertThat(upstream.batches()).extracting(List::size).containsExactly(2, 1, 1);
-        assertThat(aligner.batches()).extracting(List::size).containsExactly(2, 1, 1);
+        assertThat(upstream.calls()).extracting(CompletionRequest::id).containsExactly("a", "b", "b", "b");
+        assertThat(aligner.calls()).extracting(CompletionRequest::id).containsExactly("a", "b", "b", "b");
     }
 
     @Test

@@ -4,6 +4,8 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.TextGenerator;
 
 import java.util.ArrayList;
@@ -12,14 +14,14 @@ import java.util.List;
 
 /**
  * A deterministic aligner for tests: corrects a sentence by replacing "wrong" with "right", signals the end of
- * the answer (END_OF_ANSWER) on sentences that contain the end marker, and throws for a batch holding a question
- * marked failing.
+ * the answer (END_OF_ANSWER) on sentences that contain the end marker, and fails a call for a question marked failing.
+ * Calls complete at once, on the caller's thread.
  */
 public final class ScriptedAligner implements TextGenerator {
 
     private volatile String endMarker;
     private final List<String> failingQuestions = Collections.synchronizedList(new ArrayList<>());
-    private final List<List<CompletionRequest>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final List<CompletionRequest> calls = Collections.synchronizedList(new ArrayList<>());
 
     public ScriptedAligner endAnswerOn(String marker) {
         endMarker = marker;
@@ -31,8 +33,9 @@ public final class ScriptedAligner implements TextGenerator {
         return this;
     }
 
-    public List<List<CompletionRequest>> batches() {
-        return List.copyOf(batches);
+    /** Every call this generator was asked for, in order. */
+    public List<CompletionRequest> calls() {
+        return List.copyOf(calls);
     }
 
     public static String correct(String sentence) {
@@ -40,23 +43,18 @@ public final class ScriptedAligner implements TextGenerator {
     }
 
     @Override
-    public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
-        batches.add(List.copyOf(requests));
-        for (CompletionRequest request : requests) {
-            String question = TestPrompts.parseAligner(request.prompt())[0];
-            if (failingQuestions.contains(question)) {
-                throw new IllegalStateException("aligner cannot correct an answer to '" + question + "'");
-            }
+    public Generation submit(CompletionRequest request, DeltaListener listener) {
+        calls.add(request);
+        String[] fields = TestPrompts.parseAligner(request.prompt());
+        if (failingQuestions.contains(fields[0])) {
+            return Generation.failed(new GenerationException("aligner cannot correct an answer to '" + fields[0] + "'"));
         }
-        List<Completion> completions = new ArrayList<>();
-        for (CompletionRequest request : requests) {
-            String last = TestPrompts.parseAligner(request.prompt())[2];
-            String correction = " " + correct(last);
-            listener.onDelta(request.id(), correction);
-            FinishReason finish = endMarker != null && last.contains(endMarker) ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
-            completions.add(new Completion(request.id(), correction, finish, 20, correction.split(" ").length, 2_000_000));
-        }
-        return completions;
+        String last = fields[2];
+        String correction = " " + correct(last);
+        listener.onDelta(request.id(), correction);
+        FinishReason finish = endMarker != null && last.contains(endMarker) ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
+        return Generation.completed(new Completion(request.id(), correction, finish, 20, correction.split(" ").length,
+                2_000_000));
     }
 
     @Override

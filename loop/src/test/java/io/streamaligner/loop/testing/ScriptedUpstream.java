@@ -4,6 +4,8 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.TextGenerator;
 
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * A deterministic upstream for tests: answers each question with its scripted sentences, continuing after as many
  * sentences as the aligned prefix holds. Emits one word per token (with its leading space), honours the request's
- * stop condition and token limit like a real engine, and ends with EOS when the script is exhausted. A batch that
- * holds a question marked failing throws, as an engine would for the whole batch.
+ * stop condition and token limit like a real engine, and ends with EOS when the script is exhausted. A call for a
+ * question marked failing fails. Calls complete at once, on the caller's thread.
  */
 public final class ScriptedUpstream implements TextGenerator {
 
@@ -26,7 +28,7 @@ public final class ScriptedUpstream implements TextGenerator {
 
     private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
     private final List<String> failingQuestions = Collections.synchronizedList(new ArrayList<>());
-    private final List<List<CompletionRequest>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final List<CompletionRequest> calls = Collections.synchronizedList(new ArrayList<>());
 
     public ScriptedUpstream answer(String question, String... sentences) {
         answers.put(question, List.of(sentences));
@@ -38,21 +40,19 @@ public final class ScriptedUpstream implements TextGenerator {
         return this;
     }
 
-    /** Every batch this generator was called with, in order. */
-    public List<List<CompletionRequest>> batches() {
-        return List.copyOf(batches);
+    /** Every call this generator was asked for, in order. */
+    public List<CompletionRequest> calls() {
+        return List.copyOf(calls);
     }
 
     @Override
-    public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
-        batches.add(List.copyOf(requests));
-        for (CompletionRequest request : requests) {
-            String question = TestPrompts.parseUpstream(request.prompt())[0];
-            if (failingQuestions.contains(question)) {
-                throw new IllegalStateException("upstream cannot answer '" + question + "'");
-            }
+    public Generation submit(CompletionRequest request, DeltaListener listener) {
+        calls.add(request);
+        String question = TestPrompts.parseUpstream(request.prompt())[0];
+        if (failingQuestions.contains(question)) {
+            return Generation.failed(new GenerationException("upstream cannot answer '" + question + "'"));
         }
-        return requests.stream().map(request -> complete(request, listener)).toList();
+        return Generation.completed(complete(request, listener));
     }
 
     private Completion complete(CompletionRequest request, DeltaListener listener) {

@@ -4,6 +4,7 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.loop.AlignerPrompt;
 import io.streamaligner.loop.AlignmentModels;
@@ -55,17 +56,12 @@ final class InstantModels {
     private final class Upstream implements TextGenerator {
 
         @Override
-        public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
-            long now = System.nanoTime();
-            List<Completion> completions = new ArrayList<>(requests.size());
-            for (CompletionRequest request : requests) {
-                upstreamCallNanos.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(now);
-                String prefix = request.prompt().substring(request.prompt().indexOf(SEPARATOR) + 1);
-                int next = count(prefix) + 1;
-                completions.add(new Completion(request.id(), "Sentence " + next + ".",
-                        next >= rounds ? FinishReason.EOS : FinishReason.STOP, 8, 4, 0));
-            }
-            return completions;
+        public Generation submit(CompletionRequest request, DeltaListener listener) {
+            upstreamCallNanos.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(System.nanoTime());
+            String prefix = request.prompt().substring(request.prompt().indexOf(SEPARATOR) + 1);
+            int next = count(prefix) + 1;
+            return Generation.completed(new Completion(request.id(), "Sentence " + next + ".",
+                    next >= rounds ? FinishReason.EOS : FinishReason.STOP, 8, 4, 0));
         }
 
         @Override
@@ -76,15 +72,10 @@ final class InstantModels {
     private final class Aligner implements TextGenerator {
 
         @Override
-        public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
-            long now = System.nanoTime();
-            List<Completion> completions = new ArrayList<>(requests.size());
-            for (CompletionRequest request : requests) {
-                alignerCallNanos.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(now);
-                String last = request.prompt().substring(request.prompt().lastIndexOf(SEPARATOR) + 1);
-                completions.add(new Completion(request.id(), last, FinishReason.EOS, 8, 4, 0));
-            }
-            return completions;
+        public Generation submit(CompletionRequest request, DeltaListener listener) {
+            alignerCallNanos.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(System.nanoTime());
+            String last = request.prompt().substring(request.prompt().lastIndexOf(SEPARATOR) + 1);
+            return Generation.completed(new Completion(request.id(), last, FinishReason.EOS, 8, 4, 0));
         }
 
         @Override

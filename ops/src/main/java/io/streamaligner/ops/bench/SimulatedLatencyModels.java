@@ -4,6 +4,7 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.loop.AlignerPrompt;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -73,7 +73,7 @@ final class SimulatedLatencyModels implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    /** One model: writes its call's tokens on the timer; a blocking batch waits for every call of the batch. */
+    /** One model: writes each call's tokens on the timer; cancelling a call stops it. */
     private final class Simulated implements TextGenerator {
 
         private final boolean upstream;
@@ -83,23 +83,12 @@ final class SimulatedLatencyModels implements AutoCloseable {
         }
 
         @Override
-        public List<Completion> generate(List<CompletionRequest> requests, DeltaListener listener) {
-            List<CompletableFuture<Completion>> calls = requests.stream().map(request -> start(request, listener)).toList();
-            List<Completion> completions = new ArrayList<>(calls.size());
-            try {
-                for (CompletableFuture<Completion> call : calls) {
-                    completions.add(call.get());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GenerationException("interrupted", e);
-            } catch (ExecutionException e) {
-                throw new GenerationException("simulated call failed: " + e.getCause(), e.getCause());
-            }
-            return completions;
+        public Generation submit(CompletionRequest request, DeltaListener listener) {
+            CompletableFuture<Completion> result = start(request, listener);
+            return Generation.of(result, () -> result.completeExceptionally(new GenerationException("cancelled")));
         }
 
-        CompletableFuture<Completion> start(CompletionRequest request, DeltaListener listener) {
+        private CompletableFuture<Completion> start(CompletionRequest request, DeltaListener listener) {
             CompletableFuture<Completion> result = new CompletableFuture<>();
             List<String> tokens;
             FinishReason finish;
