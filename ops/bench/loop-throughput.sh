@@ -4,6 +4,7 @@
 # (ops/src/main/java/io/streamaligner/ops/bench/LoopThroughput.java).
 #
 #   ops/bench/loop-throughput.sh [--upstream-ms 30] [--aligner-ms 8] [--levels 1,16,64,256] [--level-timeout-s 300]
+#                                [--kafka KEY=VALUE ...]   (a Kafka/Streams property over the defaults, to try a tuning)
 # (a level that does not finish in time reports the answers that came, marked so)
 #
 # The real Kafka loop: embedded broker, exactly_once_v2, the default (in-memory) wiring; 15-token sentences, 4 rounds

@@ -6,6 +6,7 @@ import io.streamaligner.loop.AlignmentLoop;
 import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.processor.Aligner;
 import io.streamaligner.topology.processor.CommitPolicy;
+import io.streamaligner.topology.processor.InFlightLimit;
 import io.streamaligner.topology.processor.RecordDecoder;
 import io.streamaligner.topology.processor.RequestIntake;
 import io.streamaligner.topology.processor.Segmenter;
@@ -90,6 +91,9 @@ public final class AlignmentTopology {
         AlignmentLoop loop = new AlignmentLoop(models, settings.limits());
         // In memory only the aligner's feedback crosses a topic the loop waits on, so only the aligner commits at once.
         CommitPolicy withinRound = inMemory ? CommitPolicy.ON_INTERVAL : CommitPolicy.WHEN_FORWARDED;
+        // calls in flight per model for this instance, shared by all its tasks
+        InFlightLimit upstreamCalls = new InFlightLimit(settings.inference().maxInFlight());
+        InFlightLimit alignerCalls = new InFlightLimit(settings.inference().maxInFlight());
         Topology topology = new Topology();
         List<String> decoders = new ArrayList<>();
 
@@ -100,8 +104,8 @@ public final class AlignmentTopology {
 
         // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
         List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
-        topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(loop, models.upstream(), settings.batch(), withinRound,
-                deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX), REQUEST_INTAKE, FEEDBACK_DECODER);
+        topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(loop, models.upstream(), settings.inference(), upstreamCalls,
+                withinRound, deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX), REQUEST_INTAKE, FEEDBACK_DECODER);
         topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
 
         if (inMemory) {
@@ -114,7 +118,7 @@ public final class AlignmentTopology {
         }
         topology.addStateStore(Segmenter.stepsStore(), SEGMENTER);
 
-        topology.addProcessor(ALIGNER, () -> new Aligner(loop, models.aligner(), settings.batch(), CommitPolicy.WHEN_FORWARDED,
+        topology.addProcessor(ALIGNER, () -> new Aligner(loop, models.aligner(), settings.inference(), alignerCalls, CommitPolicy.WHEN_FORWARDED,
                 settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX),
                 inMemory ? SEGMENTER : SENTENCES_DECODER);
         topology.addStateStore(Aligner.pendingStore(), ALIGNER);
@@ -157,13 +161,17 @@ public final class AlignmentTopology {
         config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // Under at_least_once output is readable as soon as it is sent; commits only bound the replay after a crash.
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, exactlyOnce ? EXACTLY_ONCE_COMMIT_INTERVAL_MS : 1000);
-        // An idle poll blocks up to poll.ms and delays the batch punctuators (2 ms period): at 2 ms a round of
+        // An idle poll blocks up to poll.ms and delays the inference punctuators (2 ms period): at 2 ms a round of
         // ops/bench/round-overhead.sh took 8.6-9.1 ms p50 against 9.3-10.8 ms at 5 ms, for an idle thread's ~500
         // empty polls a second.
         config.put(StreamsConfig.POLL_MS_CONFIG, 2);
         // Streams' producer lingers 100 ms by default, which at_least_once would add to every round.
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+        // A task reads prompts and feedback; by default it may hold a record of one back until it knows the other's
+        // position, for time order across topics that the loop does not need (a request's feedback always follows
+        // it). Processing at once took ~4 ms off the first sentence of ops/bench/loop-throughput.sh.
+        config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // No global state here; opting in now is what Kafka 5.0 will default to and silences its warning.
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return config;

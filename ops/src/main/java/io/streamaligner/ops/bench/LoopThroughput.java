@@ -52,11 +52,12 @@ public final class LoopThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        int upstreamMs = Integer.parseInt(option(args, "--upstream-ms", "30"));
-        int alignerMs = Integer.parseInt(option(args, "--aligner-ms", "8"));
-        Duration levelTimeout = Duration.ofSeconds(Long.parseLong(option(args, "--level-timeout-s", "300")));
+        int upstreamMs = Integer.parseInt(BenchOptions.option(args, "--upstream-ms", "30"));
+        int alignerMs = Integer.parseInt(BenchOptions.option(args, "--aligner-ms", "8"));
+        Duration levelTimeout = Duration.ofSeconds(Long.parseLong(BenchOptions.option(args, "--level-timeout-s", "300")));
+        Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
         List<Integer> levels = new ArrayList<>();
-        for (String level : option(args, "--levels", "1,16,64,256").split(",")) {
+        for (String level : BenchOptions.option(args, "--levels", "1,16,64,256").split(",")) {
             levels.add(Integer.parseInt(level.strip()));
         }
         double idealAnswerMs = ROUNDS * (SimulatedLatencyModels.SENTENCE_TOKENS * (double) upstreamMs
@@ -67,7 +68,7 @@ public final class LoopThroughput {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int inFlight : levels) {
                 log("measuring " + inFlight + " in flight ...");
-                measured.add(measure(broker.bootstrapServers(), inFlight, upstreamMs, alignerMs, levelTimeout));
+                measured.add(measure(broker.bootstrapServers(), inFlight, upstreamMs, alignerMs, levelTimeout, kafkaOverrides));
             }
         }
 
@@ -89,16 +90,16 @@ public final class LoopThroughput {
     }
 
     /** One level: a fresh application, a warm-up wave of {@code inFlight} answers, then at least three waves measured. */
-    private static Level measure(String servers, int inFlight, int upstreamMs, int alignerMs, Duration timeout)
-            throws Exception {
+    private static Level measure(String servers, int inFlight, int upstreamMs, int alignerMs, Duration timeout,
+                                 Map<String, String> kafkaOverrides) throws Exception {
         String run = "throughput-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = new HashMap<>(kafkaOverrides);
         settings.put(StreamAlignerConfig.BOOTSTRAP_SERVERS, servers);
         settings.put(StreamAlignerConfig.APPLICATION_ID, run);
         settings.put(StreamAlignerConfig.TOPIC_PREFIX, run + ".");
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
         int warmup = inFlight;
-        int measuredAnswers = Math.max(8, 3 * inFlight);
+        int measuredAnswers = Math.max(24, 3 * inFlight);
         try (SimulatedLatencyModels models = new SimulatedLatencyModels(ROUNDS, Duration.ofMillis(upstreamMs),
                 Duration.ofMillis(alignerMs));
              AlignmentApplication application = AlignmentApplication.start(config, models.models());
@@ -216,15 +217,6 @@ public final class LoopThroughput {
         }
         int index = (int) Math.ceil(percentile / 100 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static String option(String[] args, String name, String defaultValue) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return defaultValue;
     }
 
     private static void log(String message) {

@@ -60,12 +60,12 @@ public final class RoundOverhead {
     }
 
     public static void main(String[] args) throws Exception {
-        int requests = Integer.parseInt(option(args, "--requests", "30"));
-        int rounds = Integer.parseInt(option(args, "--rounds", "16"));
-        int warmup = Integer.parseInt(option(args, "--warmup", "5"));
-        int hopSamples = Integer.parseInt(option(args, "--hop-samples", "300"));
+        int requests = Integer.parseInt(BenchOptions.option(args, "--requests", "30"));
+        int rounds = Integer.parseInt(BenchOptions.option(args, "--rounds", "16"));
+        int warmup = Integer.parseInt(BenchOptions.option(args, "--warmup", "5"));
+        int hopSamples = Integer.parseInt(BenchOptions.option(args, "--hop-samples", "300"));
         boolean defaultOnly = Arrays.asList(args).contains("--default-only");
-        Map<String, String> kafkaOverrides = kafkaOverrides(args);
+        Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
         List<Variant> variants = defaultOnly ? List.of(DEFAULT) : List.of(DEFAULT,
                 new Variant(Wiring.TOPICS, ProcessingGuarantee.EXACTLY_ONCE_V2),
                 new Variant(Wiring.IN_MEMORY, ProcessingGuarantee.AT_LEAST_ONCE),
@@ -190,23 +190,4 @@ public final class RoundOverhead {
     }
 
     /** {@code --kafka KEY=VALUE} (repeatable): a Kafka or Streams property over the application's defaults. */
-    private static Map<String, String> kafkaOverrides(String[] args) {
-        Map<String, String> overrides = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--kafka")) {
-                String[] keyValue = args[i + 1].split("=", 2);
-                overrides.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : "");
-            }
-        }
-        return overrides;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

@@ -61,9 +61,9 @@ public final class AlignmentApplication implements AutoCloseable {
     /** How long {@link #close()} lets Kafka Streams finish its batches and commit. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * Stream threads when {@code num.stream.threads} is not configured: one per partition up to this. A thread
-     * blocks while its batch is in the model, so several threads let the engine batch several tasks' work
-     * together (continuous batching) instead of running the tasks' batches one after another.
+     * Stream threads when {@code num.stream.threads} is not configured: one per partition up to this. No thread
+     * waits for a model, but under exactly_once_v2 each waits for its own transactions to commit: with several, one
+     * forwards while another commits (on ops/bench/loop-throughput.sh, 1 or 2 threads did worse than 4).
      */
     public static final int MAX_DEFAULT_STREAM_THREADS = 4;
 

@@ -8,7 +8,7 @@ import io.streamaligner.inference.onnx.ExecutionProvider;
 import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.Wiring;
-import io.streamaligner.topology.processor.BatchSettings;
+import io.streamaligner.topology.processor.InferenceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * @param upstream            the upstream model
  * @param aligner             the aligner model
  * @param engine              how both models run (execution provider, device, threads, batch rows)
- * @param topology            wiring, batching of model calls, token caps, progress retention
+ * @param topology            wiring, how model calls run, token caps, progress retention
  * @param kafkaPassThrough    all other Kafka properties, as given
  */
 public record StreamAlignerConfig(
@@ -70,9 +70,11 @@ public record StreamAlignerConfig(
     public static final String ALIGNER_MAX_CORRECTION_TOKENS = PREFIX + "aligner.max-correction-tokens";
     public static final String ALIGNER_PROGRESS_RETENTION_MS = PREFIX + "aligner.progress-retention.ms";
     public static final String TOPOLOGY_WIRING = PREFIX + "topology.wiring";
-    public static final String INFERENCE_MAX_BATCH_SIZE = PREFIX + "inference.max-batch-size";
+    public static final String INFERENCE_MAX_IN_FLIGHT = PREFIX + "inference.max-in-flight";
     public static final String INFERENCE_INTERVAL_MS = PREFIX + "inference.interval.ms";
-    public static final String INFERENCE_RETRY_BUDGET_MS = PREFIX + "inference.retry-budget.ms";
+    public static final String INFERENCE_CALL_TIMEOUT_MS = PREFIX + "inference.call-timeout.ms";
+    public static final String INFERENCE_MAX_ATTEMPTS = PREFIX + "inference.max-attempts";
+    public static final String INFERENCE_RETRY_BACKOFF_MS = PREFIX + "inference.retry-backoff.ms";
     public static final String ENGINE_PROVIDER = PREFIX + "engine.provider";
     public static final String ENGINE_DEVICE = PREFIX + "engine.device";
     public static final String ENGINE_CPU_FALLBACK = PREFIX + "engine.cpu.fallback";
@@ -209,9 +211,12 @@ public record StreamAlignerConfig(
         described.put(ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(topology.limits().maxCorrectionTokens()));
         described.put(ALIGNER_PROGRESS_RETENTION_MS, String.valueOf(topology.progressRetention().toMillis()));
         described.put(TOPOLOGY_WIRING, topology.wiring().configValue());
-        described.put(INFERENCE_MAX_BATCH_SIZE, String.valueOf(topology.batch().maxBatchSize()));
-        described.put(INFERENCE_INTERVAL_MS, String.valueOf(topology.batch().interval().toMillis()));
-        described.put(INFERENCE_RETRY_BUDGET_MS, String.valueOf(topology.batch().timeBudget().toMillis()));
+        InferenceSettings inference = topology.inference();
+        described.put(INFERENCE_MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight()));
+        described.put(INFERENCE_INTERVAL_MS, String.valueOf(inference.interval().toMillis()));
+        described.put(INFERENCE_CALL_TIMEOUT_MS, String.valueOf(inference.callTimeout().toMillis()));
+        described.put(INFERENCE_MAX_ATTEMPTS, String.valueOf(inference.maxAttempts()));
+        described.put(INFERENCE_RETRY_BACKOFF_MS, String.valueOf(inference.retryBackoff().toMillis()));
         described.put(ENGINE_PROVIDER, engine.provider().name().toLowerCase(Locale.ROOT));
         described.put(ENGINE_DEVICE, String.valueOf(engine.deviceIndex()));
         described.put(ENGINE_CPU_FALLBACK, String.valueOf(engine.fallbackToCpu()));
@@ -223,8 +228,8 @@ public record StreamAlignerConfig(
     private static Set<String> appKeys() {
         Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
                 UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
-                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, INFERENCE_MAX_BATCH_SIZE, INFERENCE_INTERVAL_MS,
-                INFERENCE_RETRY_BUDGET_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
+                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
+                INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
         return Set.copyOf(keys);
@@ -249,17 +254,19 @@ public record StreamAlignerConfig(
 
     private static TopologySettings topologySettings(SettingsReader read) {
         Wiring wiring = read.parsed(TOPOLOGY_WIRING, Wiring::fromConfigValue, "in-memory or topics").orElse(Wiring.IN_MEMORY);
-        BatchSettings defaults = BatchSettings.DEFAULTS;
-        BatchSettings batch = read.build("streamaligner.inference.*", () -> new BatchSettings(
-                read.integer(INFERENCE_MAX_BATCH_SIZE, defaults.maxBatchSize()),
-                Duration.ofMillis(read.integer(INFERENCE_INTERVAL_MS, (int) defaults.interval().toMillis())),
-                Duration.ofMillis(read.integer(INFERENCE_RETRY_BUDGET_MS, (int) defaults.timeBudget().toMillis()))));
+        InferenceSettings defaults = InferenceSettings.DEFAULTS;
+        InferenceSettings inference = read.build("streamaligner.inference.*", () -> new InferenceSettings(
+                read.integer(INFERENCE_MAX_IN_FLIGHT, defaults.maxInFlight()),
+                Duration.ofMillis(read.longInteger(INFERENCE_INTERVAL_MS, defaults.interval().toMillis())),
+                Duration.ofMillis(read.longInteger(INFERENCE_CALL_TIMEOUT_MS, defaults.callTimeout().toMillis())),
+                read.integer(INFERENCE_MAX_ATTEMPTS, defaults.maxAttempts()),
+                Duration.ofMillis(read.longInteger(INFERENCE_RETRY_BACKOFF_MS, defaults.retryBackoff().toMillis()))));
         LoopLimits limits = read.build("the token caps", () -> new LoopLimits(
                 read.integer(UPSTREAM_MAX_STEP_TOKENS, LoopLimits.DEFAULTS.maxUpstreamStepTokens()),
                 read.integer(ALIGNER_MAX_CORRECTION_TOKENS, LoopLimits.DEFAULTS.maxCorrectionTokens())));
         Duration retention = Duration.ofMillis(read.longInteger(ALIGNER_PROGRESS_RETENTION_MS,
                 TopologySettings.DEFAULT_PROGRESS_RETENTION.toMillis()));
-        return read.build(ALIGNER_PROGRESS_RETENTION_MS, () -> new TopologySettings(wiring, batch, limits, retention));
+        return read.build(ALIGNER_PROGRESS_RETENTION_MS, () -> new TopologySettings(wiring, inference, limits, retention));
     }
 
     private static Path absolutePath(String value) {

@@ -33,13 +33,13 @@ import java.util.Objects;
  * then either the new {@link AlignedPrefix} to the feedback child for the next round, or the request's final event.
  * A failed correction ends the request with the loop's error and final events.
  *
- * <p>Model calls are batched across requests by {@link InferenceBatcher} over {@value #PENDING_STORE}; the feedback
- * crosses a topic, so the topology gives it {@link CommitPolicy#WHEN_FORWARDED}. The {@value #PROGRESS_STORE} store
+ * <p>Model calls run in an {@link InferenceStage} over {@value #PENDING_STORE}; the feedback crosses a topic, so the
+ * topology gives it {@link CommitPolicy#WHEN_FORWARDED}. The {@value #PROGRESS_STORE} store
  * keeps each request's last aligned round, so a sentence seen again (a replay under at_least_once) neither forks the
  * loop nor ends a request twice; entries idle longer than the retention are purged.
  */
 public final class Aligner implements Processor<String, SuffixSentence, String, Object>,
-        InferenceBatcher.Step<SuffixSentence> {
+        InferenceStage.Step<SuffixSentence> {
 
     public static final String PENDING_STORE = "aligner-pending";
     public static final String PROGRESS_STORE = "aligner-progress";
@@ -47,17 +47,18 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
     private static final Logger LOG = LoggerFactory.getLogger(Aligner.class);
 
     private final AlignmentLoop loop;
-    private final InferenceBatcher<SuffixSentence> batcher;
+    private final InferenceStage<SuffixSentence> stage;
     private final Duration progressRetention;
     private final String feedbackChild;
     private final String responsesChild;
     private KeyValueStore<String, RequestProgress> progress;
     private ProcessorContext<String, Object> context;
 
-    public Aligner(AlignmentLoop loop, TextGenerator aligner, BatchSettings batch, CommitPolicy commitPolicy,
-                   Duration progressRetention, String feedbackChild, String responsesChild) {
+    /** @param limit the aligner's calls in flight, shared by every task of this instance */
+    public Aligner(AlignmentLoop loop, TextGenerator aligner, InferenceSettings inference, InFlightLimit limit,
+                   CommitPolicy commitPolicy, Duration progressRetention, String feedbackChild, String responsesChild) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.batcher = new InferenceBatcher<>(PENDING_STORE, aligner, batch, this, commitPolicy);
+        this.stage = new InferenceStage<>(PENDING_STORE, aligner, inference, limit, this, commitPolicy);
         this.progressRetention = Objects.requireNonNull(progressRetention, "progressRetention");
         this.feedbackChild = Objects.requireNonNull(feedbackChild, "feedbackChild");
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
@@ -79,7 +80,7 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.progress = context.getStateStore(PROGRESS_STORE);
-        batcher.init(context);
+        stage.init(context);
         Duration purgeEvery = progressRetention.compareTo(Duration.ofMinutes(1)) < 0 ? progressRetention : Duration.ofMinutes(1);
         context.schedule(purgeEvery, PunctuationType.WALL_CLOCK_TIME, this::purgeIdleProgress);
     }
@@ -98,7 +99,7 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
         if (call.ended()) {
             end(requestId, call, now);
         } else {
-            batcher.add(requestId, sentence);
+            stage.add(requestId, sentence);
         }
     }
 
@@ -109,7 +110,12 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
     }
 
     @Override
-    public void completed(String requestId, SuffixSentence sentence, Completion completion, List<String> deltas) {
+    public int round(SuffixSentence sentence) {
+        return sentence.getRound();
+    }
+
+    @Override
+    public void completed(String requestId, SuffixSentence sentence, Completion completion, int pieces) {
         long now = context.currentSystemTimeMs();
         Transition<AlignedPrefix> round = loop.corrected(sentence, completion, now);
         if (round.ended()) {
@@ -120,6 +126,11 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
         AlignedPrefix next = round.next().orElseThrow();
         progress.put(requestId, new RequestProgress(next.getRound(), false, now));
         context.forward(new Record<>(requestId, next, now), feedbackChild);
+    }
+
+    @Override
+    public void close() {
+        stage.close();
     }
 
     @Override

@@ -22,32 +22,31 @@ import java.util.Objects;
 /**
  * One upstream step per aligned prefix (round 0 from {@link RequestIntake}, later rounds from the {@code feedback}
  * topic): the loop's {@link AlignmentLoop#upstreamCall}, which stops at the first sentence boundary, so each step
- * writes one sentence. Forwards the step's text as {@link TokenDelta}s to the delta children (the last one carries
- * the loop's {@link StepEnd}); a failed step ends the request with the loop's error and final events. Model calls
- * are batched across requests by {@link InferenceBatcher} over the {@value #PENDING_STORE} store.
- *
- * <p>Deltas are forwarded when the step's batch returns (a processor may forward only on its stream thread), so
- * within a step they appear together.
+ * writes one sentence. Forwards the step's text live, one {@link TokenDelta} per piece the model wrote, to the delta
+ * children as the {@link InferenceStage} punctuator finds them, then one last delta (empty) carrying the loop's
+ * {@link StepEnd}; a failed step ends the request with the loop's error and final events. Deltas carry their round
+ * and index: a step re-run after a crash writes the same pieces again, which readers drop by index.
  */
 public final class UpstreamStep implements Processor<String, AlignedPrefix, String, Object>,
-        InferenceBatcher.Step<AlignedPrefix> {
+        InferenceStage.Step<AlignedPrefix> {
 
     public static final String PENDING_STORE = "upstream-pending";
 
     private final AlignmentLoop loop;
-    private final InferenceBatcher<AlignedPrefix> batcher;
+    private final InferenceStage<AlignedPrefix> stage;
     private final List<String> deltaChildren;
     private final String responsesChild;
     private ProcessorContext<String, Object> context;
 
     /**
+     * @param limit         the upstream's calls in flight, shared by every task of this instance
      * @param commitPolicy  {@link CommitPolicy#WHEN_FORWARDED} when the segmenter reads the deltas from their topic
      * @param deltaChildren children that receive the step's deltas (the segmenter, the upstream-tokens sink)
      */
-    public UpstreamStep(AlignmentLoop loop, TextGenerator upstream, BatchSettings batch, CommitPolicy commitPolicy,
-                        List<String> deltaChildren, String responsesChild) {
+    public UpstreamStep(AlignmentLoop loop, TextGenerator upstream, InferenceSettings inference, InFlightLimit limit,
+                        CommitPolicy commitPolicy, List<String> deltaChildren, String responsesChild) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.batcher = new InferenceBatcher<>(PENDING_STORE, upstream, batch, this, commitPolicy);
+        this.stage = new InferenceStage<>(PENDING_STORE, upstream, inference, limit, this, commitPolicy);
         this.deltaChildren = List.copyOf(deltaChildren);
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
     }
@@ -61,12 +60,17 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        batcher.init(context);
+        stage.init(context);
     }
 
     @Override
     public void process(Record<String, AlignedPrefix> record) {
-        batcher.add(record.key(), record.value());
+        stage.add(record.key(), record.value());
+    }
+
+    @Override
+    public void close() {
+        stage.close();
     }
 
     @Override
@@ -75,29 +79,37 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     }
 
     @Override
-    public void completed(String requestId, AlignedPrefix prefix, Completion completion, List<String> deltas) {
-        long now = context.currentSystemTimeMs();
-        StepEnd end = loop.stepEnd(prefix, completion);
-        // Streamed pieces when they add up to the text; otherwise (a generator that does not stream) the text whole.
-        List<String> pieces = !deltas.isEmpty() && String.join("", deltas).equals(completion.text())
-                ? deltas : List.of(completion.text());
-        for (int index = 0; index < pieces.size(); index++) {
-            TokenDelta delta = TokenDelta.newBuilder()
-                    .setRequestId(requestId)
-                    .setRound(AlignmentLoop.stepRound(prefix))
-                    .setIndex(index)
-                    .setText(pieces.get(index))
-                    .setEnd(index == pieces.size() - 1 ? end : null)
-                    .build();
-            for (String child : deltaChildren) {
-                context.forward(new Record<>(requestId, delta, now), child);
-            }
-        }
+    public int round(AlignedPrefix prefix) {
+        return AlignmentLoop.stepRound(prefix);
+    }
+
+    @Override
+    public void streamed(String requestId, AlignedPrefix prefix, String piece, int index) {
+        forward(requestId, prefix, piece, index, null);
+    }
+
+    @Override
+    public void completed(String requestId, AlignedPrefix prefix, Completion completion, int pieces) {
+        forward(requestId, prefix, "", pieces, loop.stepEnd(prefix, completion));
     }
 
     @Override
     public void failed(String requestId, AlignedPrefix prefix, RuntimeException error) {
         long now = context.currentSystemTimeMs();
         Responses.forward(context, loop.upstreamFailed(prefix, error, now).events(), responsesChild, now);
+    }
+
+    private void forward(String requestId, AlignedPrefix prefix, String text, int index, StepEnd end) {
+        TokenDelta delta = TokenDelta.newBuilder()
+                .setRequestId(requestId)
+                .setRound(AlignmentLoop.stepRound(prefix))
+                .setIndex(index)
+                .setText(text)
+                .setEnd(end)
+                .build();
+        long now = context.currentSystemTimeMs();
+        for (String child : deltaChildren) {
+            context.forward(new Record<>(requestId, delta, now), child);
+        }
     }
 }

@@ -8,7 +8,7 @@ import io.streamaligner.inference.onnx.ExecutionProvider;
 import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.Wiring;
-import io.streamaligner.topology.processor.BatchSettings;
+import io.streamaligner.topology.processor.InferenceSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,9 +185,11 @@ class StreamAlignerConfigTest {
     void shouldReadTheLoopsSettings() {
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(
                 "streamaligner.topology.wiring", "topics",
-                "streamaligner.inference.max-batch-size", "4",
+                "streamaligner.inference.max-in-flight", "64",
                 "streamaligner.inference.interval.ms", "5",
-                "streamaligner.inference.retry-budget.ms", "1000",
+                "streamaligner.inference.call-timeout.ms", "1000",
+                "streamaligner.inference.max-attempts", "5",
+                "streamaligner.inference.retry-backoff.ms", "50",
                 "streamaligner.upstream.max-step-tokens", "96",
                 "streamaligner.aligner.max-correction-tokens", "48",
                 "streamaligner.aligner.progress-retention.ms", "60000",
@@ -195,7 +197,8 @@ class StreamAlignerConfigTest {
 
         TopologySettings topology = config.topology();
         assertThat(topology.wiring()).isEqualTo(Wiring.TOPICS);
-        assertThat(topology.batch()).isEqualTo(new BatchSettings(4, Duration.ofMillis(5), Duration.ofSeconds(1)));
+        assertThat(topology.inference()).isEqualTo(new InferenceSettings(64, Duration.ofMillis(5), Duration.ofSeconds(1), 5,
+                Duration.ofMillis(50)));
         assertThat(topology.limits()).isEqualTo(new LoopLimits(96, 48));
         assertThat(topology.progressRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.engine().maxBatchSize()).isEqualTo(32);
@@ -210,8 +213,8 @@ class StreamAlignerConfigTest {
                 .hasMessageContaining("in-memory or topics");
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.upstream.max-step-tokens", "0")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxUpstreamStepTokens");
-        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.inference.max-batch-size", "many")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("streamaligner.inference.max-batch-size");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.inference.max-in-flight", "many")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("streamaligner.inference.max-in-flight");
     }
 
     @Test

@@ -36,8 +36,8 @@ class AlignerTest {
     private final MockProcessorContext<String, Object> context = MockStores.newContext();
     private final ScriptedAligner model = new ScriptedAligner().endAnswerOn("Therefore").failOn("broken");
     private final Aligner aligner = new Aligner(new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER,
-            new LoopLimits(128, 64)), model, new BatchSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5)),
-            CommitPolicy.WHEN_FORWARDED, RETENTION, "feedback-sink", "responses-sink");
+            new LoopLimits(128, 64)), model, new InferenceSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5), 3,
+            Duration.ofMillis(10)), new InFlightLimit(8), CommitPolicy.WHEN_FORWARDED, RETENTION, "feedback-sink", "responses-sink");
     private final AlignmentRequest request = TestRecords.request("r1", "q");
     private KeyValueStore<String, SuffixSentence> pending;
     private KeyValueStore<String, RequestProgress> progress;
@@ -59,7 +59,6 @@ class AlignerTest {
         before.setAlignerMs(20);
 
         aligner.process(sentence(2, "Two is wrong.", UpstreamFinish.SENTENCE, before));
-        assertThat(context.forwarded()).as("waits for its batch").isEmpty();
         MockStores.punctuate(context);
 
         SentenceAligned event = (SentenceAligned) onlyResponse(0).getEvent();
@@ -77,7 +76,7 @@ class AlignerTest {
         assertThat(after.getUpstreamMs()).isEqualTo(37);
         assertThat(after.getAlignerMs()).isEqualTo(22);
         assertThat(after.getRequest()).isEqualTo(request);
-        assertThat(model.batches().get(0).get(0).prompt())
+        assertThat(model.calls().get(0).prompt())
                 .isEqualTo(TestPrompts.ALIGNER.render("q", "One is right.", "Two is wrong."));
         assertThat(pending.approximateNumEntries()).isZero();
     }
@@ -112,7 +111,7 @@ class AlignerTest {
         assertThat(answer.getAnswer()).isEqualTo("One. Two.");
         assertThat(answer.getRounds()).isEqualTo(2);
         assertThat(answer.getUpstreamTokens()).isEqualTo(3);
-        assertThat(model.batches()).isEmpty();
+        assertThat(model.calls()).isEmpty();
     }
 
     @Test
@@ -133,7 +132,7 @@ class AlignerTest {
         long finals = context.forwarded("responses-sink").stream()
                 .filter(f -> ((AlignmentResponse) f.record().value()).getEvent() instanceof AnswerFinal).count();
         assertThat(finals).isEqualTo(1);
-        assertThat(model.batches()).hasSize(2);
+        assertThat(model.calls()).hasSize(2);
     }
 
     @Test

@@ -6,9 +6,8 @@ import io.streamaligner.loop.LoopLimits;
 
 import io.streamaligner.loop.AlignmentLoop;
 
-import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
-import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.loop.testing.ScriptedUpstream;
 import io.streamaligner.loop.testing.TestPrompts;
@@ -29,16 +28,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UpstreamStepTest {
 
-    private static final BatchSettings BATCH = new BatchSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5));
+    private static final InferenceSettings INFERENCE = new InferenceSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5), 3,
+            Duration.ofMillis(10));
 
     private final MockProcessorContext<String, Object> context = MockStores.newContext();
     private final ScriptedUpstream upstream = new ScriptedUpstream()
@@ -55,12 +53,13 @@ class UpstreamStepTest {
 
         List<TokenDelta> toSegmenter = deltasTo("segmenter");
         assertThat(deltasTo("tokens-sink")).isEqualTo(toSegmenter);
-        assertThat(toSegmenter).extracting(TokenDelta::getIndex).containsExactly(0, 1, 2, 3, 4);
+        assertThat(toSegmenter).extracting(TokenDelta::getIndex).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(toSegmenter).allSatisfy(delta -> assertThat(delta.getRound()).isEqualTo(1));
         assertThat(toSegmenter.stream().map(TokenDelta::getText).collect(Collectors.joining()))
                 .isEqualTo("Two plus two is wrong.");
-        assertThat(toSegmenter.subList(0, 4)).allSatisfy(delta -> assertThat(delta.getEnd()).isNull());
-        TokenDelta last = toSegmenter.get(4);
+        assertThat(toSegmenter.subList(0, 5)).allSatisfy(delta -> assertThat(delta.getEnd()).isNull());
+        TokenDelta last = toSegmenter.get(5);
+        assertThat(last.getText()).as("the end comes on a delta of its own").isEmpty();
         assertThat(last.getEnd().getFinish()).isEqualTo(UpstreamFinish.SENTENCE);
         assertThat(last.getEnd().getGeneratedTokens()).as("the look-ahead token past the boundary counts").isEqualTo(6);
         assertThat(last.getEnd().getUpstreamMs()).isEqualTo(3);
@@ -91,8 +90,8 @@ class UpstreamStepTest {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
         AlignmentLoop systemPrompted = new AlignmentLoop((system, question, prefix) -> "[" + system + "]" + question,
                 TestPrompts.ALIGNER, LoopLimits.DEFAULTS);
-        UpstreamStep step = new UpstreamStep(systemPrompted, upstream, BATCH, CommitPolicy.ON_INTERVAL, List.of("segmenter"),
-                "responses-sink");
+        UpstreamStep step = new UpstreamStep(systemPrompted, upstream, INFERENCE, new InFlightLimit(8), CommitPolicy.ON_INTERVAL,
+                List.of("segmenter"), "responses-sink");
         AlignmentRequest withSystem = TestRecords.requestBuilder("r1", "q").setSystemPrompt("Be brief.").build();
 
         assertThat(step.request("r1", TestRecords.prefix(withSystem, "", 0)).prompt()).isEqualTo("[Be brief.]q");
@@ -109,25 +108,61 @@ class UpstreamStepTest {
     }
 
     @Test
-    void shouldRequestTheSameStepAgainAfterARestart() {
-        CrashingOnce crashingOnce = new CrashingOnce(upstream);
-        UpstreamStep crashed = start(crashingOnce, 128);
+    void shouldStreamTheStepsTextAsItIsWrittenBeforeTheStepEnds() {
+        ControlledGenerator held = new ControlledGenerator();
+        UpstreamStep step = start(held, 128);
+        step.process(new Record<>("r1", TestRecords.prefix(TestRecords.request("r1", "q"), "", 0), 0));
+
+        held.last("r1").stream(" Two").stream(" plus");
+        MockStores.punctuate(context);
+        assertThat(deltasTo("segmenter")).extracting(TokenDelta::getText).containsExactly(" Two", " plus");
+        held.last("r1").stream(" two.");
+        MockStores.punctuate(context);
+        assertThat(deltasTo("segmenter")).extracting(TokenDelta::getText).containsExactly(" Two", " plus", " two.");
+        assertThat(deltasTo("segmenter")).allSatisfy(delta -> assertThat(delta.getEnd()).isNull());
+
+        held.last("r1").complete(FinishReason.STOP);
+        MockStores.punctuate(context);
+        assertThat(deltasTo("segmenter")).hasSize(4);
+        assertThat(deltasTo("segmenter").get(3).getEnd().getFinish()).isEqualTo(UpstreamFinish.SENTENCE);
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldRunTheSameStepAgainAfterARestartFromThePendingStore() {
+        ControlledGenerator dying = new ControlledGenerator();
+        UpstreamStep crashed = start(dying, 128);
         AlignmentRequest request = TestRecords.requestBuilder("r1", "q")
                 .setGeneration(GenerationParams.newBuilder().setTemperature(0.9).setSeed(11).build()).build();
         crashed.process(new Record<>("r1", TestRecords.prefix(request, "", 0), 0));
-        assertThatThrownBy(() -> MockStores.punctuate(context)).isInstanceOf(EchoGenerator.SimulatedCrash.class);
+        MockStores.punctuate(context);
+        assertThat(context.forwarded()).as("the call is still running when the process dies").isEmpty();
 
         MockProcessorContext<String, Object> restartedContext = MockStores.newContext();
         restartedContext.addStateStore(pending);
-        UpstreamStep restarted = new UpstreamStep(loop(128), crashingOnce, BATCH, CommitPolicy.ON_INTERVAL,
-                List.of("segmenter"), "responses-sink");
+        UpstreamStep restarted = new UpstreamStep(loop(128), upstream, INFERENCE, new InFlightLimit(8),
+                CommitPolicy.ON_INTERVAL, List.of("segmenter"), "responses-sink");
         restarted.init(restartedContext);
         MockStores.punctuate(restartedContext);
 
-        assertThat(crashingOnce.requests).hasSize(2);
-        assertThat(crashingOnce.requests.get(1)).as("same prompt, seed and limits").isEqualTo(crashingOnce.requests.get(0));
-        assertThat(restartedContext.forwarded("segmenter")).hasSize(5);
+        assertThat(upstream.calls()).hasSize(1);
+        assertThat(upstream.calls().get(0)).as("same prompt, seed and limits").isEqualTo(dying.calls.get(0).request);
+        assertThat(restartedContext.forwarded("segmenter")).hasSize(6);
         assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldCancelItsCallsAndForwardNothingWhenClosed() {
+        ControlledGenerator held = new ControlledGenerator();
+        UpstreamStep step = start(held, 128);
+        step.process(new Record<>("r1", TestRecords.prefix(TestRecords.request("r1", "q"), "", 0), 0));
+
+        step.close();
+        MockStores.punctuate(context);
+
+        assertThat(held.last("r1").cancelled).isTrue();
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(pending.get("r1")).as("the next owner of the task re-runs it").isNotNull();
     }
 
     @Test
@@ -153,8 +188,8 @@ class UpstreamStepTest {
 
     private UpstreamStep start(TextGenerator generator, int maxStepTokens) {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
-        UpstreamStep step = new UpstreamStep(loop(maxStepTokens), generator, BATCH, CommitPolicy.ON_INTERVAL,
-                List.of("segmenter", "tokens-sink"), "responses-sink");
+        UpstreamStep step = new UpstreamStep(loop(maxStepTokens), generator, INFERENCE, new InFlightLimit(8),
+                CommitPolicy.ON_INTERVAL, List.of("segmenter", "tokens-sink"), "responses-sink");
         step.init(context);
         return step;
     }
@@ -165,30 +200,5 @@ class UpstreamStepTest {
 
     private List<TokenDelta> deltasTo(String child) {
         return context.forwarded(child).stream().map(f -> (TokenDelta) f.record().value()).toList();
-    }
-
-    /** Records requests; the first call dies as a crashing process would, later calls go to the delegate. */
-    private static final class CrashingOnce implements TextGenerator {
-
-        final List<CompletionRequest> requests = new ArrayList<>();
-        private final TextGenerator delegate;
-
-        CrashingOnce(TextGenerator delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<Completion> generate(List<CompletionRequest> batch,
-                                                                    DeltaListener listener) {
-            requests.addAll(batch);
-            if (requests.size() == batch.size()) {
-                throw new EchoGenerator.SimulatedCrash();
-            }
-            return delegate.generate(batch, listener);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -1,0 +1,33 @@
+package io.streamaligner.ops.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The benchmark programs' command-line options: {@code --name value} pairs and repeatable {@code --kafka KEY=VALUE}. */
+final class BenchOptions {
+
+    private BenchOptions() {
+    }
+
+    /** The value after {@code name}, or {@code fallback}. */
+    static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** Every {@code --kafka KEY=VALUE}: a Kafka or Streams property over the application's defaults, to try a tuning. */
+    static Map<String, String> kafkaOverrides(String[] args) {
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--kafka")) {
+                String[] keyValue = args[i + 1].split("=", 2);
+                overrides.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : "");
+            }
+        }
+        return overrides;
+    }
+}

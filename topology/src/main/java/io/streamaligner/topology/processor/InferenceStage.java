@@ -1,0 +1,374 @@
+package io.streamaligner.topology.processor;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.InferenceException;
+import io.streamaligner.inference.TextGenerator;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The non-blocking inference stage shared by {@link UpstreamStep} and {@link Aligner}: no stream thread ever waits
+ * for a model (docs/ARCHITECTURE.md).
+ * <ol>
+ *   <li>{@link #add} writes the work item to the changelogged "pending" store and submits its model call
+ *       ({@link TextGenerator#submit} returns at once), or leaves it waiting in the store when this instance has
+ *       {@link InferenceSettings#maxInFlight()} calls of this model in flight: first come, first served.</li>
+ *   <li>A wall-clock punctuator, every {@link InferenceSettings#interval()}, forwards on the stream thread what has
+ *       arrived since the last tick: each call's new text deltas ({@link Step#streamed}), and each finished call's
+ *       result ({@link Step#completed} or {@link Step#failed}) with its pending entry deleted in the same processing
+ *       step, so under exactly_once_v2 outputs and deletions commit together; with {@link CommitPolicy#WHEN_FORWARDED}
+ *       a tick that forwarded a result requests a commit.</li>
+ *   <li>A call that fails with a retryable error, or passes its {@link InferenceSettings#callTimeout()}, is tried
+ *       again after an exponential backoff with jitter (no sooner than a backend's {@code Retry-After}), up to
+ *       {@link InferenceSettings#maxAttempts()}; then the item fails. A re-run's deltas that were already forwarded are not forwarded again.</li>
+ *   <li>After a restart or a rebalance, the task's pending items are restored from the changelog and submitted again;
+ *       steps seed their sampling from the request and the round, so the re-run writes the same text. When the task is
+ *       closed or revoked ({@link #close}), its calls are cancelled and nothing more is forwarded for them.</li>
+ * </ol>
+ * One request has at most one call in flight per stage: a work item of a round the request has already reached is a
+ * replay and is dropped; one of a later round replaces the earlier.
+ *
+ * @param <W> the work item: the record that asks for one model call
+ */
+public final class InferenceStage<W> {
+
+    /** What a processor supplies: the model call for one work item, and what to do with what it writes. */
+    public interface Step<W> {
+
+        /** The model call for this item; a thrown RuntimeException fails the item without calling the model. */
+        CompletionRequest request(String requestId, W work);
+
+        /** The loop round the item belongs to: work of an earlier round than the request's current one is a replay. */
+        int round(W work);
+
+        /** New text of the call, in order; {@code index} counts the pieces forwarded for it, from 0. */
+        default void streamed(String requestId, W work, String piece, int index) {
+        }
+
+        /** The model answered; forward the results. {@code pieces}: how many pieces were streamed before. */
+        void completed(String requestId, W work, Completion completion, int pieces);
+
+        /** The call failed for good; forward an error. */
+        void failed(String requestId, W work, RuntimeException error);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
+
+    private final String storeName;
+    private final TextGenerator generator;
+    private final InferenceSettings settings;
+    private final InFlightLimit limit;
+    private final Step<W> step;
+    private final CommitPolicy commitPolicy;
+    private ProcessorContext<?, ?> context;
+    private boolean commitWhenForwarded;
+    private KeyValueStore<String, W> pending;
+    private Cancellable punctuator;
+    /** Every pending item of this task by request, in arrival order: waiting for a permit, in flight, or backing off. */
+    private final Map<String, Call<W>> calls = new LinkedHashMap<>();
+
+    /**
+     * @param limit shared by every task of this instance that calls the same model
+     */
+    public InferenceStage(String storeName, TextGenerator generator, InferenceSettings settings, InFlightLimit limit,
+                          Step<W> step, CommitPolicy commitPolicy) {
+        this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.generator = Objects.requireNonNull(generator, "generator");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.limit = Objects.requireNonNull(limit, "limit");
+        this.step = Objects.requireNonNull(step, "step");
+        this.commitPolicy = Objects.requireNonNull(commitPolicy, "commitPolicy");
+    }
+
+    /** Connects to the pending store (restored by now), submits what it holds, and schedules the punctuator. */
+    public void init(ProcessorContext<?, ?> context) {
+        this.context = context;
+        this.commitWhenForwarded = commitPolicy.commitsWhenForwarded(context);
+        pending = context.getStateStore(storeName);
+        calls.clear();
+        try (KeyValueIterator<String, W> restored = pending.all()) {
+            restored.forEachRemaining(entry -> calls.put(entry.key, new Call<>(entry.key, entry.value, step.round(entry.value))));
+        }
+        if (!calls.isEmpty()) {
+            LOG.info("resubmitting {} pending model call(s) of {}", calls.size(), storeName);
+        }
+        startWaiting(System.nanoTime());
+        punctuator = context.schedule(settings.interval(), PunctuationType.WALL_CLOCK_TIME, now -> tick());
+    }
+
+    /**
+     * Makes {@code work} pending and submits its call if a permit is free; a replay (an item of a round the request
+     * already reached) is dropped, an item of a later round replaces the request's earlier one.
+     */
+    public void add(String requestId, W work) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(work, "work");
+        int round = step.round(work);
+        Call<W> current = calls.get(requestId);
+        if (current != null) {
+            if (round <= current.round) {
+                LOG.debug("dropping a replayed call of {} round {} ({} round {} is pending)", requestId, round, storeName,
+                        current.round);
+                return;
+            }
+            end(calls.remove(requestId));
+        }
+        pending.put(requestId, work);
+        Call<W> call = new Call<>(requestId, work, round);
+        calls.put(requestId, call);
+        long now = System.nanoTime();
+        // a backend that answered at once (or a call that cannot be built) is settled now, not at the next tick
+        if (startIfPermitted(call, now) && advance(call, now)) {
+            calls.remove(requestId);
+            if (commitWhenForwarded) {
+                context.commit();
+            }
+        }
+    }
+
+    /** Pending items of this task: waiting, in flight or backing off. */
+    public int pendingCount() {
+        return calls.size();
+    }
+
+    /** Calls of this task that hold a permit (running or backing off). */
+    public int inFlightCount() {
+        return (int) calls.values().stream().filter(call -> call.holdsPermit).count();
+    }
+
+    /** Forwards what arrived since the last tick, retries what is due, starts what waits; commits if asked to. */
+    public void tick() {
+        long now = System.nanoTime();
+        boolean forwardedResult = false;
+        for (Iterator<Call<W>> it = calls.values().iterator(); it.hasNext(); ) {
+            if (advance(it.next(), now)) {
+                it.remove();
+                forwardedResult = true;
+            }
+        }
+        startWaiting(now);
+        if (forwardedResult && commitWhenForwarded) {
+            context.commit();
+        }
+    }
+
+    /**
+     * Moves one call on: forwards its new deltas, resubmits it when its backoff is over, and when it has finished
+     * forwards its result and deletes its pending entry (or schedules a retry). Whether it finished.
+     */
+    private boolean advance(Call<W> call, long now) {
+        if (!call.holdsPermit) {
+            return false; // waits for a permit
+        }
+        if (call.generation == null && call.invalid == null) {
+            if (now >= call.retryAtNanos) {
+                submit(call, now);
+            }
+            return false;
+        }
+        if (call.generation != null) {
+            forwardDeltas(call);
+        }
+        Optional<Outcome> outcome = outcomeOf(call, now);
+        if (outcome.isEmpty() || outcome.get().failure() != null && retry(call, outcome.get().failure(), now)) {
+            return false;
+        }
+        finish(call, outcome.get());
+        return true;
+    }
+
+    /** The task is closed or revoked: its calls are cancelled and give back their permits; nothing is forwarded. */
+    public void close() {
+        if (punctuator != null) {
+            punctuator.cancel();
+        }
+        calls.values().forEach(this::end);
+        calls.clear();
+    }
+
+    private void startWaiting(long now) {
+        for (Call<W> call : calls.values()) {
+            if (!call.holdsPermit && !startIfPermitted(call, now)) {
+                return;
+            }
+        }
+    }
+
+    private boolean startIfPermitted(Call<W> call, long now) {
+        if (!limit.tryAcquire()) {
+            return false;
+        }
+        call.holdsPermit = true;
+        submit(call, now);
+        return true;
+    }
+
+    private void submit(Call<W> call, long now) {
+        call.attempt++;
+        call.retryAtNanos = 0;
+        CompletionRequest request;
+        try {
+            request = step.request(call.requestId, call.work);
+        } catch (RuntimeException invalid) {
+            call.invalid = invalid;
+            return;
+        }
+        ConcurrentLinkedQueue<String> arrived = new ConcurrentLinkedQueue<>();
+        call.arrived = arrived;
+        call.attemptText.setLength(0);
+        call.deadlineNanos = now + settings.callTimeout().toNanos();
+        call.generation = generator.submit(request, (id, delta) -> arrived.add(delta));
+    }
+
+    /** The call's finished outcome, if it has one: its completion, a failure, or its deadline passed. */
+    private Optional<Outcome> outcomeOf(Call<W> call, long now) {
+        if (call.invalid != null) {
+            return Optional.of(new Outcome(null, call.invalid));
+        }
+        if (!call.generation.completion().isDone()) {
+            if (now > call.deadlineNanos) {
+                call.generation.cancel();
+                return Optional.of(new Outcome(null, GenerationException.retryable("no completion within "
+                        + settings.callTimeout().toMillis() + " ms", null)));
+            }
+            return Optional.empty();
+        }
+        try {
+            Completion completion = call.generation.completion().join();
+            forwardDeltas(call); // deltas delivered just before the completion
+            return Optional.of(reconciled(call, completion));
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return Optional.of(new Outcome(null, cause instanceof RuntimeException runtime ? runtime
+                    : new GenerationException(cause.toString(), cause)));
+        }
+    }
+
+    /** Whether the failed call is tried again (after a backoff); it keeps its permit meanwhile. */
+    private boolean retry(Call<W> call, RuntimeException failure, long now) {
+        boolean retryable = failure instanceof InferenceException inference && inference.retryable();
+        if (!retryable || call.attempt >= settings.maxAttempts()) {
+            return false;
+        }
+        long backoff = settings.retryBackoff().toNanos() << Math.min(call.attempt - 1, 20);
+        long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        // a backend that said when to come back (a 429's Retry-After) is not asked sooner
+        long asked = ((InferenceException) failure).retryAfter().map(Duration::toNanos).orElse(0L);
+        jittered = Math.max(jittered, asked);
+        LOG.debug("{} call of {} failed (attempt {} of {}), retrying in {} ms: {}", storeName, call.requestId, call.attempt,
+                settings.maxAttempts(), jittered / 1_000_000, failure.getMessage());
+        call.generation = null;
+        call.retryAtNanos = now + jittered;
+        return true;
+    }
+
+    private void finish(Call<W> call, Outcome outcome) {
+        if (outcome.failure() != null) {
+            step.failed(call.requestId, call.work, outcome.failure());
+        } else {
+            step.completed(call.requestId, call.work, outcome.completion(), call.forwardedPieces);
+        }
+        pending.delete(call.requestId);
+        release(call);
+    }
+
+    /** Gives the call up: cancelled, its permit back. */
+    private void end(Call<W> call) {
+        if (call.generation != null) {
+            call.generation.cancel();
+            call.generation = null;
+        }
+        release(call);
+    }
+
+    private void release(Call<W> call) {
+        if (call.holdsPermit) {
+            call.holdsPermit = false;
+            limit.release();
+        }
+    }
+
+    /**
+     * Forwards the pieces of the current attempt that go beyond what was forwarded for the call before: a retry writes
+     * the same text again (seeded), and only its new part is new.
+     */
+    private void forwardDeltas(Call<W> call) {
+        for (String piece; (piece = call.arrived.poll()) != null; ) {
+            int from = call.attemptText.length();
+            call.attemptText.append(piece);
+            int alreadyForwarded = call.forwardedText.length();
+            if (call.attemptText.length() <= alreadyForwarded) {
+                continue;
+            }
+            String fresh = from >= alreadyForwarded ? piece : call.attemptText.substring(alreadyForwarded);
+            call.forwardedText.append(fresh);
+            step.streamed(call.requestId, call.work, fresh, call.forwardedPieces++);
+        }
+    }
+
+    /**
+     * The completion, checked against what was streamed: the streamed text must be the start of its text (the rest,
+     * from a backend that streamed less or nothing, is forwarded now as one more piece).
+     */
+    private Outcome reconciled(Call<W> call, Completion completion) {
+        String text = completion.text();
+        String streamed = call.forwardedText.toString();
+        if (!text.startsWith(streamed)) {
+            return new Outcome(null, new GenerationException("the generator streamed text that is not its completion's"));
+        }
+        if (text.length() > streamed.length()) {
+            String rest = text.substring(streamed.length());
+            call.forwardedText.append(rest);
+            step.streamed(call.requestId, call.work, rest, call.forwardedPieces++);
+        }
+        return new Outcome(completion, null);
+    }
+
+    private record Outcome(Completion completion, RuntimeException failure) {
+    }
+
+    /** One pending item and its model call, as the stream thread sees it. */
+    private static final class Call<W> {
+
+        final String requestId;
+        final W work;
+        final int round;
+        boolean holdsPermit;
+        int attempt;
+        /** The running attempt, or null while waiting for a permit or backing off. */
+        Generation generation;
+        /** Deltas of the running attempt, filled by the backend's thread. */
+        ConcurrentLinkedQueue<String> arrived = new ConcurrentLinkedQueue<>();
+        final StringBuilder attemptText = new StringBuilder();
+        final StringBuilder forwardedText = new StringBuilder();
+        int forwardedPieces;
+        long deadlineNanos;
+        long retryAtNanos;
+        RuntimeException invalid;
+
+        Call(String requestId, W work, int round) {
+            this.requestId = requestId;
+            this.work = work;
+            this.round = round;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.streamaligner.topology.processor;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.FinishReason;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The stage's contract with a generator the test drives by hand: nothing waits, nothing is lost, none hangs. */
+class InferenceStageTest {
+
+    private static final String STORE = "stage-pending";
+
+    private final ControlledGenerator generator = new ControlledGenerator();
+    private final List<String> outcomes = new ArrayList<>();
+    private final List<String> streamed = new ArrayList<>();
+    private final InferenceStage.Step<String> step = new InferenceStage.Step<>() {
+        @Override
+        public CompletionRequest request(String requestId, String work) {
+            if (work.contains("invalid")) {
+                throw new IllegalStateException("cannot build a call for " + work);
+            }
+            return CompletionRequest.greedy(requestId, work, 16);
+        }
+
+        @Override
+        public int round(String work) {
+            return Integer.parseInt(work.substring(0, work.indexOf(':')));
+        }
+
+        @Override
+        public void streamed(String requestId, String work, String piece, int index) {
+            streamed.add(requestId + "#" + index + "=" + piece);
+        }
+
+        @Override
+        public void completed(String requestId, String work, Completion completion, int pieces) {
+            outcomes.add(requestId + " completed: " + completion.text());
+        }
+
+        @Override
+        public void failed(String requestId, String work, RuntimeException error) {
+            outcomes.add(requestId + " failed: " + error.getMessage());
+        }
+    };
+    private MockProcessorContext<Object, Object> context;
+    private KeyValueStore<String, String> pending;
+
+    @BeforeEach
+    void attachStore() {
+        context = MockStores.newContext();
+        pending = MockStores.attach(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+                Serdes.String()), context);
+    }
+
+    @Test
+    void shouldReturnAtOnceAndLetAFastCallFinishWhileASlowOneRuns() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+
+        stage.add("slow", "1:a");
+        stage.add("fast", "1:b");
+        assertThat(generator.calls).hasSize(2);
+        generator.last("fast").stream("done").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(outcomes).containsExactly("fast completed: done");
+        assertThat(pending.get("fast")).isNull();
+        assertThat(pending.get("slow")).isEqualTo("1:a");
+        assertThat(stage.inFlightCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepWorkBeyondTheInFlightLimitWaitingInTheStoreFirstComeFirstServed() {
+        InferenceStage<String> stage = stage(2, Duration.ofSeconds(5), 3);
+
+        stage.add("a", "1:a");
+        stage.add("b", "1:b");
+        stage.add("c", "1:c");
+        stage.add("d", "1:d");
+        assertThat(generator.calls).extracting(call -> call.request.id()).containsExactly("a", "b");
+        assertThat(pending.approximateNumEntries()).isEqualTo(4);
+
+        generator.last("b").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(generator.calls).extracting(call -> call.request.id()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void shouldForwardDeltasLiveInOrderAndEachPieceOnce() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+
+        generator.last("r1").stream("One").stream(" two");
+        stage.tick();
+        stage.tick();
+        generator.last("r1").stream(" three.").complete(FinishReason.STOP);
+        stage.tick();
+
+        assertThat(streamed).containsExactly("r1#0=One", "r1#1= two", "r1#2= three.");
+        assertThat(outcomes).containsExactly("r1 completed: One two three.");
+    }
+
+    @Test
+    void shouldRetryARetryableFailureAndForwardOnlyTheTextTheRetryAdds() throws InterruptedException {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+        generator.last("r1").stream("Hel");
+        generator.last("r1").fail(true);
+        stage.tick();
+        assertThat(outcomes).isEmpty();
+
+        Thread.sleep(25); // past the backoff
+        stage.tick();
+        assertThat(generator.callsOf("r1")).isEqualTo(2);
+        generator.last("r1").stream("Hel").stream("lo").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(streamed).containsExactly("r1#0=Hel", "r1#1=lo");
+        assertThat(outcomes).containsExactly("r1 completed: Hello");
+    }
+
+    @Test
+    void shouldFailARequestOnceItsAttemptsAreSpentAndServeTheOthers() throws InterruptedException {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 2);
+        stage.add("bad", "1:x");
+        stage.add("good", "1:y");
+
+        generator.last("bad").fail(true);
+        stage.tick();
+        Thread.sleep(25);
+        stage.tick();
+        generator.last("bad").fail(true);
+        generator.last("good").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(generator.callsOf("bad")).isEqualTo(2);
+        assertThat(outcomes).containsExactly("bad failed: server busy", "good completed: ");
+        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
+    void shouldNotRetryAFailureTheBackendSaysWouldRepeat() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+
+        generator.last("r1").fail(false);
+        stage.tick();
+
+        assertThat(generator.callsOf("r1")).isEqualTo(1);
+        assertThat(outcomes).containsExactly("r1 failed: model broke");
+    }
+
+    @Test
+    void shouldCancelACallPastItsDeadlineAndEndTheRequestAfterTheRetries() throws InterruptedException {
+        InferenceStage<String> stage = stage(8, Duration.ofMillis(5), 2);
+        stage.add("r1", "1:x");
+
+        for (int i = 0; i < 10 && outcomes.isEmpty(); i++) {
+            Thread.sleep(15);
+            stage.tick();
+        }
+
+        assertThat(generator.calls).hasSize(2).allSatisfy(call -> assertThat(call.cancelled).isTrue());
+        assertThat(outcomes).containsExactly("r1 failed: no completion within 5 ms");
+    }
+
+    @Test
+    void shouldFailAnItemWhoseCallCannotBeBuiltWithoutTheModel() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+
+        stage.add("r1", "1:invalid");
+
+        assertThat(generator.calls).isEmpty();
+        assertThat(outcomes).containsExactly("r1 failed: cannot build a call for 1:invalid");
+    }
+
+    @Test
+    void shouldDropAReplayedItemAndLetALaterRoundReplaceAnEarlierOne() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "2:x");
+
+        stage.add("r1", "1:old");
+        stage.add("r1", "2:x");
+        assertThat(generator.calls).hasSize(1);
+
+        stage.add("r1", "3:newer");
+        assertThat(generator.calls.get(0).cancelled).isTrue();
+        assertThat(generator.calls).hasSize(2);
+        assertThat(pending.get("r1")).isEqualTo("3:newer");
+    }
+
+    @Test
+    void shouldResubmitWhatThePendingStoreHoldsWhenATaskStartsAgain() {
+        InferenceStage<String> first = stage(8, Duration.ofSeconds(5), 3);
+        first.add("r1", "1:x");
+        first.close();
+        assertThat(generator.last("r1").cancelled).isTrue();
+
+        InferenceStage<String> next = stage(8, Duration.ofSeconds(5), 3);
+        generator.last("r1").stream("again").complete(FinishReason.EOS);
+        next.tick();
+
+        assertThat(generator.callsOf("r1")).isEqualTo(2);
+        assertThat(outcomes).containsExactly("r1 completed: again");
+    }
+
+    @Test
+    void shouldGiveItsPermitsBackWhenClosed() {
+        InFlightLimit limit = new InFlightLimit(2);
+        InferenceStage<String> stage = new InferenceStage<>(STORE, generator, settings(Duration.ofSeconds(5), 3), limit, step,
+                CommitPolicy.ON_INTERVAL);
+        stage.init(context);
+        stage.add("a", "1:a");
+        stage.add("b", "1:b");
+        assertThat(limit.inUse()).isEqualTo(2);
+
+        stage.close();
+
+        assertThat(limit.inUse()).isZero();
+    }
+
+    @Test
+    void shouldRequestACommitWhenAResultTheNextHopWaitsForWasForwarded() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+        generator.last("r1").stream("partial");
+        stage.tick();
+        assertThat(context.committed()).as("deltas alone are not what the next hop waits for").isFalse();
+
+        generator.last("r1").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(context.committed()).isTrue();
+    }
+
+    private InferenceStage<String> stage(int maxInFlight, Duration callTimeout, int maxAttempts) {
+        InferenceStage<String> stage = new InferenceStage<>(STORE, generator, new InferenceSettings(maxInFlight,
+                Duration.ofMillis(2), callTimeout, maxAttempts, Duration.ofMillis(10)), new InFlightLimit(maxInFlight), step,
+                CommitPolicy.WHEN_FORWARDED);
+        stage.init(context);
+        return stage;
+    }
+
+    private static InferenceSettings settings(Duration callTimeout, int maxAttempts) {
+        return new InferenceSettings(8, Duration.ofMillis(2), callTimeout, maxAttempts, Duration.ofMillis(10));
+    }
+}
