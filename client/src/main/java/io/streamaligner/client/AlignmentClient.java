@@ -1,11 +1,11 @@
 package io.streamaligner.client;
 
-import io.streamaligner.client.Topics;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AlignmentResponse;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.SentenceAligned;
+import io.streamaligner.schemas.TokenDelta;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,12 +14,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,11 @@ import java.util.concurrent.TimeoutException;
  * none is missed. Thread-safe: any number of threads may submit concurrently; listeners run on the client's one
  * consumer thread.
  *
+ * <p>With {@link Subscription#RESPONSES_AND_UPSTREAM_TOKENS} the same consumer also reads {@code upstream-tokens},
+ * and each request's listener gets the upstream's provisional text as it is written
+ * ({@link ResponseListener#onUpstreamDelta}): once per round and index (a step re-run after a crash writes its
+ * deltas again), and none of a round whose corrected sentence has arrived.
+ *
  * <pre>{@code
  * try (AlignmentClient client = AlignmentClient.connect(config)) {
  *     AnswerFinal answer = client.submit(AlignmentRequests.builder("What is 3 + 4 - 2?").build(), new ResponseListener() {
@@ -67,10 +75,20 @@ public final class AlignmentClient implements AutoCloseable {
             ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
 
+    /** What the client reads besides the answers. */
+    public enum Subscription {
+        /** {@code responses} only: sentences, errors and finals. */
+        RESPONSES,
+        /** {@code responses} and {@code upstream-tokens}: also the upstream's text as it is written (one record per piece). */
+        RESPONSES_AND_UPSTREAM_TOKENS
+    }
+
     private final Topics topics;
     private final Duration answerTimeout;
     private final KafkaProducer<String, AlignmentRequest> producer;
-    private final KafkaConsumer<String, AlignmentResponse> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Deserializer<AlignmentResponse> responses;
+    private final Deserializer<TokenDelta> upstreamTokens;
     private final Map<String, PendingRequest> pending = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timeouts;
     private final Thread consumerThread;
@@ -78,11 +96,13 @@ public final class AlignmentClient implements AutoCloseable {
     private boolean closed;
 
     private AlignmentClient(Topics topics, Duration answerTimeout, KafkaProducer<String, AlignmentRequest> producer,
-                            KafkaConsumer<String, AlignmentResponse> consumer) {
+                            KafkaConsumer<byte[], byte[]> consumer) {
         this.topics = topics;
         this.answerTimeout = answerTimeout;
         this.producer = producer;
         this.consumer = consumer;
+        this.responses = topics.responses().valueSerde().deserializer();
+        this.upstreamTokens = topics.upstreamTokens().valueSerde().deserializer();
         this.timeouts = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "alignment-client-timeouts");
             thread.setDaemon(true);
@@ -111,17 +131,30 @@ public final class AlignmentClient implements AutoCloseable {
      * @throws AlignmentClientException if the responses topic does not exist within {@link #CONNECT_TIMEOUT}
      */
     public static AlignmentClient connect(Properties kafkaProperties, Topics topics, Duration answerTimeout) {
+        return connect(kafkaProperties, topics, answerTimeout, Subscription.RESPONSES);
+    }
+
+    /**
+     * As {@link #connect(Properties, Topics, Duration)}, reading what {@code subscription} says.
+     *
+     * @throws AlignmentClientException if a topic it reads does not exist within {@link #CONNECT_TIMEOUT}
+     */
+    public static AlignmentClient connect(Properties kafkaProperties, Topics topics, Duration answerTimeout,
+                                          Subscription subscription) {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(answerTimeout, "answerTimeout");
+        Objects.requireNonNull(subscription, "subscription");
         if (answerTimeout.isNegative() || answerTimeout.isZero()) {
             throw new IllegalArgumentException("answerTimeout must be positive, got " + answerTimeout);
         }
-        KafkaConsumer<String, AlignmentResponse> consumer = new KafkaConsumer<>(consumerProperties(kafkaProperties),
-                topics.responses().keySerde().deserializer(), topics.responses().valueSerde().deserializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(kafkaProperties),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, AlignmentRequest> producer = null;
         try {
-            positionAtEnd(consumer, topics.responses().name());
+            List<String> read = subscription == Subscription.RESPONSES ? List.of(topics.responses().name())
+                    : List.of(topics.responses().name(), topics.upstreamTokens().name());
+            positionAtEnd(consumer, read);
             producer = new KafkaProducer<>(producerProperties(kafkaProperties),
                     topics.prompts().keySerde().serializer(), topics.prompts().valueSerde().serializer());
             AlignmentClient client = new AlignmentClient(topics, answerTimeout, producer, consumer);
@@ -206,14 +239,30 @@ public final class AlignmentClient implements AutoCloseable {
     private void consumeResponses() {
         try {
             while (running) {
-                try {
-                    for (ConsumerRecord<String, AlignmentResponse> record : consumer.poll(POLL)) {
-                        dispatch(record.value());
+                List<Decoded> decoded = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    if (record.value() == null) {
+                        continue;
                     }
-                } catch (RecordDeserializationException unreadable) {
-                    LOG.warn("skipping an unreadable record at {} offset {}: {}", unreadable.topicPartition(),
-                            unreadable.offset(), unreadable.getMessage());
-                    consumer.seek(unreadable.topicPartition(), unreadable.offset() + 1);
+                    try {
+                        decoded.add(record.topic().equals(topics.upstreamTokens().name())
+                                ? Decoded.of(upstreamTokens.deserialize(record.topic(), record.value()))
+                                : Decoded.of(responses.deserialize(record.topic(), record.value())));
+                    } catch (RuntimeException unreadable) {
+                        LOG.warn("skipping an unreadable record at {}-{} offset {}: {}", record.topic(), record.partition(),
+                                record.offset(), unreadable.getMessage());
+                    }
+                }
+                // One poll returns the two topics' records partition by partition, not in the order they were written;
+                // a request's are written round by round (a round's deltas, then its sentence), so that order is
+                // restored before a listener sees them. The sort is stable: a partition's own order is kept.
+                decoded.sort(Decoded.CAUSAL_ORDER);
+                for (Decoded event : decoded) {
+                    if (event.delta() != null) {
+                        dispatch(event.delta());
+                    } else {
+                        dispatch(event.response());
+                    }
                 }
             }
         } catch (WakeupException closing) {
@@ -226,9 +275,6 @@ public final class AlignmentClient implements AutoCloseable {
     }
 
     private void dispatch(AlignmentResponse response) {
-        if (response == null) {
-            return;
-        }
         PendingRequest waiting = pending.get(response.getRequestId());
         if (waiting == null) {
             return; // another client's request, or one that timed out
@@ -236,6 +282,7 @@ public final class AlignmentClient implements AutoCloseable {
         Object event = response.getEvent();
         try {
             if (event instanceof SentenceAligned sentence) {
+                waiting.deltas.settled(sentence.getRound());
                 waiting.listener.onSentence(sentence);
             } else if (event instanceof AlignmentError error) {
                 waiting.listener.onError(error);
@@ -250,24 +297,39 @@ public final class AlignmentClient implements AutoCloseable {
         }
     }
 
+    private void dispatch(TokenDelta delta) {
+        PendingRequest waiting = pending.get(delta.getRequestId());
+        if (waiting == null || !waiting.deltas.isNew(delta)) {
+            return;
+        }
+        try {
+            waiting.listener.onUpstreamDelta(delta);
+        } catch (RuntimeException e) {
+            LOG.warn("the listener of request {} failed on a TokenDelta", delta.getRequestId(), e);
+        }
+    }
+
     /**
-     * Assigns every partition of the topic and resolves the end positions now ({@code seekToEnd} is lazy), so
+     * Assigns every partition of the topics and resolves the end positions now ({@code seekToEnd} is lazy), so
      * that what is produced later is read. Under read_committed the end is the last stable offset.
      */
-    private static void positionAtEnd(KafkaConsumer<?, ?> consumer, String topic) {
+    private static void positionAtEnd(KafkaConsumer<?, ?> consumer, List<String> topics) {
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
-        List<PartitionInfo> partitions = List.of();
-        while (partitions.isEmpty()) {
-            partitions = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
-            if (partitions.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AlignmentClientException("topic " + topic + " does not exist after " + CONNECT_TIMEOUT
-                            + "; is the application running (it creates its topics)?");
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> partitions = List.of();
+            while (partitions.isEmpty()) {
+                partitions = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
+                if (partitions.isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AlignmentClientException("topic " + topic + " does not exist after " + CONNECT_TIMEOUT
+                                + "; is the application running (it creates its topics)?");
+                    }
+                    sleep(Duration.ofMillis(200));
                 }
-                sleep(Duration.ofMillis(200));
             }
+            partitions.forEach(p -> assigned.add(new TopicPartition(topic, p.partition())));
         }
-        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(assigned);
         consumer.seekToEnd(assigned);
         assigned.forEach(partition -> consumer.position(partition, CONNECT_TIMEOUT));
@@ -311,6 +373,60 @@ public final class AlignmentClient implements AutoCloseable {
         }
     }
 
-    private record PendingRequest(ResponseListener listener, CompletableFuture<AnswerFinal> answer) {
+    /**
+     * A record read back, with its place in its request's order: in round {@code round}, the upstream's deltas
+     * (rank 0) come before the round's sentence (1), then an error of the round (2); the final event comes last.
+     */
+    private record Decoded(int round, int rank, TokenDelta delta, AlignmentResponse response) {
+
+        static final Comparator<Decoded> CAUSAL_ORDER = Comparator.comparingInt(Decoded::round).thenComparingInt(Decoded::rank);
+
+        static Decoded of(TokenDelta delta) {
+            return new Decoded(delta.getRound(), 0, delta, null);
+        }
+
+        static Decoded of(AlignmentResponse response) {
+            Object event = response.getEvent();
+            if (event instanceof SentenceAligned sentence) {
+                return new Decoded(sentence.getRound(), 1, null, response);
+            }
+            if (event instanceof AlignmentError error) {
+                return new Decoded(error.getRound(), 2, null, response);
+            }
+            return new Decoded(Integer.MAX_VALUE, 3, null, response); // the final event: nothing of its request follows
+        }
+    }
+
+    private record PendingRequest(ResponseListener listener, CompletableFuture<AnswerFinal> answer, SeenDeltas deltas) {
+
+        PendingRequest(ResponseListener listener, CompletableFuture<AnswerFinal> answer) {
+            this(listener, answer, new SeenDeltas());
+        }
+    }
+
+    /**
+     * Which upstream deltas of one request were delivered, on the consumer thread: a delta is new if its round is not
+     * settled (its sentence has not arrived) and it lies beyond the last delivered one; the empty end-of-step delta
+     * is not delivered.
+     */
+    static final class SeenDeltas {
+
+        private int settledRound;
+        private int round;
+        private int nextIndex;
+
+        void settled(int sentenceRound) {
+            settledRound = Math.max(settledRound, sentenceRound);
+        }
+
+        boolean isNew(TokenDelta delta) {
+            if (delta.getRound() <= settledRound || delta.getRound() < round
+                    || delta.getRound() == round && delta.getIndex() < nextIndex) {
+                return false;
+            }
+            round = delta.getRound();
+            nextIndex = delta.getIndex() + 1;
+            return !delta.getText().isEmpty();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamaligner.topology.app;
 
 import io.streamaligner.client.AlignmentClient;
+import io.streamaligner.client.AlignmentClient.Subscription;
 import io.streamaligner.client.AlignmentClientException;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.topology.config.StreamAlignerConfig;
@@ -60,8 +61,18 @@ public final class AlignmentSession implements AutoCloseable {
      * @throws UserFixableException if the broker, the application or the topics cannot be reached or started
      */
     public static AlignmentSession open(StreamAlignerConfig config, Application application, Duration answerTimeout) {
+        return open(config, application, answerTimeout, Subscription.RESPONSES);
+    }
+
+    /**
+     * As {@link #open(StreamAlignerConfig, Application, Duration)}, with a client that reads what {@code subscription}
+     * says (the upstream's provisional text too, for a command that shows it).
+     */
+    public static AlignmentSession open(StreamAlignerConfig config, Application application, Duration answerTimeout,
+                                        Subscription subscription) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
+        Objects.requireNonNull(subscription, "subscription");
         Optional<AlignmentStack> stack = startsApplication(config, application)
                 ? Optional.of(AlignmentStack.start(config)) : Optional.empty();
         StreamAlignerConfig onBroker = stack.map(AlignmentStack::config).orElse(config);
@@ -69,7 +80,7 @@ public final class AlignmentSession implements AutoCloseable {
                 .orElseGet(() -> "cluster at " + onBroker.bootstrapServers().orElseThrow());
         try {
             return new AlignmentSession(stack, AlignmentClient.connect(onBroker.kafkaProperties(), onBroker.topicNames(),
-                    answerTimeout), kafka);
+                    answerTimeout, subscription), kafka);
         } catch (AlignmentClientException e) {
             stack.ifPresent(AlignmentStack::close);
             throw new UserFixableException("cannot reach the loop on the " + kafka + ": " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import io.streamaligner.topology.testing.SharedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,15 @@ class AskAndRunCommandIT {
             int rounds = Integer.parseInt(CommandOutput.find(asked, "^\\((\\d+) rounds, "));
             assertThat(rounds).isEqualTo(direct.getRounds());
             assertThat(CommandOutput.roundsOf(asked, "")).containsExactlyElementsOf(IntStream.rangeClosed(1, rounds).boxed().toList());
+            List<String> lines = asked.lines().toList();
+            for (int round = 1; round <= rounds; round++) {
+                String sentenceStart = "round " + round + " ";
+                int sentenceLine = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith(sentenceStart)
+                        && lines.get(i).contains("  →  ")).findFirst().orElseThrow();
+                String original = lines.get(sentenceLine).substring(sentenceStart.length() + 2).split(" {2}→ {2}")[0];
+                assertThat(lines.get(sentenceLine - 1)).as("the upstream's provisional text, shown before its sentence")
+                        .isEqualTo("round " + round + " ~ " + original);
+            }
         }
 
         stop.complete(null);
