@@ -1,9 +1,11 @@
 package io.streamaligner.loop;
 
+import io.streamaligner.inference.ChatTurns;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.StopCondition;
+import io.streamaligner.inference.template.AlignerInput;
 import io.streamaligner.loop.segment.SentenceSegmenter;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -115,7 +117,8 @@ public final class AlignmentLoop {
         String system = request.getSystemPrompt() == null ? "" : request.getSystemPrompt();
         return new CompletionRequest(request.getRequestId(),
                 upstreamPrompt.render(system, request.getQuestion(), prefix.getAlignedPrefix()),
-                StepSampling.upstream(request.getGeneration(), round), maxNewTokens, SENTENCE_STOP);
+                StepSampling.upstream(request.getGeneration(), round), maxNewTokens, SENTENCE_STOP)
+                .withChat(new ChatTurns(system, request.getQuestion(), prefix.getAlignedPrefix()));
     }
 
     /** How the upstream's step after {@code prefix} ended: why, its tokens and time, and the prefix it continued. */
@@ -167,7 +170,9 @@ public final class AlignmentLoop {
         return Transition.goOn(new CompletionRequest(request.getRequestId(),
                 alignerPrompt.render(request.getQuestion(), before.getAlignedPrefix(), sentence.getSentence()),
                 StepSampling.aligner(request.getGeneration(), sentence.getRound()), limits.maxCorrectionTokens(),
-                StopCondition.NEVER), List.of());
+                StopCondition.NEVER)
+                .withChat(new AlignerInput(request.getQuestion(), before.getAlignedPrefix(), sentence.getSentence()).turns()),
+                List.of());
     }
 
     /**

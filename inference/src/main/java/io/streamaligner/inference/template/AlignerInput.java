@@ -1,5 +1,7 @@
 package io.streamaligner.inference.template;
 
+import io.streamaligner.inference.ChatTurns;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +29,11 @@ public record AlignerInput(String question, String answerPrefix, String lastSent
         Objects.requireNonNull(question, "question");
         Objects.requireNonNull(answerPrefix, "answerPrefix");
         Objects.requireNonNull(lastSentence, "lastSentence");
+    }
+
+    /** The aligner's conversation: this input as the user turn, the answer from the start. */
+    public ChatTurns turns() {
+        return ChatTurns.user(render());
     }
 
     /** The aligner's user message, ready for {@link ChatTemplate#alignerPrompt}. */

@@ -1,5 +1,7 @@
 package io.streamaligner.inference.template;
 
+import io.streamaligner.inference.ChatTurns;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -125,7 +127,13 @@ public final class ChatTemplate {
     /** The aligner's prompt: the aligner input as the user turn, the answer empty. */
     public String alignerPrompt(AlignerInput input) {
         Objects.requireNonNull(input, "input");
-        return render("", input.render(), "");
+        return render(input.turns());
+    }
+
+    /** The conversation's prompt: its system and user turns, its assistant prefix left open. */
+    public String render(ChatTurns turns) {
+        Objects.requireNonNull(turns, "turns");
+        return render(turns.system(), turns.user(), turns.assistantPrefix());
     }
 
     /**

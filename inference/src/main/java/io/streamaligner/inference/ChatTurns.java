@@ -1,0 +1,32 @@
+package io.streamaligner.inference;
+
+import java.util.Objects;
+
+/**
+ * The conversation a prompt renders: an optional system turn, one user turn, and the beginning of the assistant's
+ * answer, left open for the model to continue. A backend that renders prompts itself (an OpenAI-compatible chat
+ * endpoint) sends these turns; one that takes text gets them rendered by the model's chat template
+ * ({@link io.streamaligner.inference.template.ChatTemplate#render(ChatTurns)}).
+ *
+ * @param system          the system prompt, empty for none
+ * @param user            the user turn
+ * @param assistantPrefix the start of the assistant turn the model continues, empty to open a new turn
+ */
+public record ChatTurns(String system, String user, String assistantPrefix) {
+
+    public ChatTurns {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(assistantPrefix, "assistantPrefix");
+    }
+
+    /** A user turn alone, answered from the start. */
+    public static ChatTurns user(String user) {
+        return new ChatTurns("", user, "");
+    }
+
+    /** Whether the model continues a partly written answer rather than starting one. */
+    public boolean continuesAnswer() {
+        return !assistantPrefix.isEmpty();
+    }
+}
