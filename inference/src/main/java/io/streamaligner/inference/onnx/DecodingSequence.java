@@ -5,6 +5,7 @@ import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
 import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.StoppingText;
 import io.streamaligner.inference.sampling.SequenceSampler;
 import io.streamaligner.inference.tokenizer.StreamingDetokenizer;
 import io.streamaligner.inference.tokenizer.Tokenizer;
@@ -56,7 +57,7 @@ final class DecodingSequence {
     /** (vocab) this sequence's row of logits, overwritten by the sampler each step. */
     private final float[] logits;
     /** The text streamed so far; cut to the stop condition's index once it stops. */
-    private final StringBuilder text = new StringBuilder();
+    private final StoppingText text;
     private final CompletableFuture<Completion> result = new CompletableFuture<>();
     private volatile boolean cancelled;
 
@@ -71,6 +72,7 @@ final class DecodingSequence {
     DecodingSequence(CompletionRequest request, int[] promptIds, int maxNewTokens, EndTokens endTokens,
                      Tokenizer tokenizer, int vocabSize, DeltaListener listener) {
         this.request = request;
+        this.text = new StoppingText(request.stop());
         this.promptIds = promptIds;
         this.maxNewTokens = maxNewTokens;
         this.endTokens = endTokens;
@@ -151,28 +153,23 @@ final class DecodingSequence {
 
     /** Hands a delta to the listener, cut where the stop condition says. */
     private void emit(String delta) {
-        if (delta.isEmpty() || finishReason != null) {
+        if (finishReason != null) {
             return;
         }
-        int emitted = text.length();
-        text.append(delta);
-        int cut = request.stop().stopAt(text.toString());
-        if (cut >= 0) {
-            text.setLength(Math.max(0, Math.min(cut, text.length())));
+        String kept = text.append(delta);
+        if (text.stopped()) {
             finishReason = FinishReason.STOP;
-            if (text.length() > emitted) {
-                listener.onDelta(request.id(), text.substring(emitted));
-            }
-            return;
         }
-        listener.onDelta(request.id(), delta);
+        if (!kept.isEmpty()) {
+            listener.onDelta(request.id(), kept);
+        }
     }
 
     private boolean finish(FinishReason reason) {
         if (finishReason == null) {
             finishReason = reason;
         }
-        result.complete(new Completion(request.id(), text.toString(), finishReason, promptIds.length, generated,
+        result.complete(new Completion(request.id(), text.text(), finishReason, promptIds.length, generated,
                 System.nanoTime() - admittedNanos));
         return true;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,6 +59,9 @@ public final class ChatTemplate {
                     "<|user|>{user}<|assistant|>{answer}",
                     List.of("<|user|>", "<|assistant|>", "<|end|>", "<|end_of_answer|>", "<|pad|>")));
 
+    /** BOS tokens as the built-in formats write them. */
+    private static final List<String> BOS_TEXTS = List.of("<|begin_of_text|>", "<s>", "<bos>");
+
     private static final Map<String, String> ALIASES = Map.of("qwen", "chatml");
 
     private final String name;
@@ -91,6 +95,16 @@ public final class ChatTemplate {
             throw new IllegalArgumentException("unknown chat template '" + name + "', known: " + names());
         }
         return template;
+    }
+
+    /**
+     * The BOS token text this template writes at the start of every prompt ({@code <|begin_of_text|>} for llama3,
+     * {@code <s>} for llama2), if it writes one: a server that adds its own BOS to a text prompt must be sent the
+     * prompt without it.
+     */
+    public Optional<String> leadingBos() {
+        String start = pieces.isEmpty() ? "" : pieces.get(0);
+        return BOS_TEXTS.stream().filter(start::startsWith).findFirst();
     }
 
     public static Set<String> names() {

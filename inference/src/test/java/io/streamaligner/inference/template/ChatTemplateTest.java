@@ -108,6 +108,15 @@ class ChatTemplateTest {
                 .isEqualTo("<|user|>fill {answer} and {user}<|assistant|>{system}");
     }
 
+    @Test
+    void shouldNameTheBosTextATemplateWritesAtItsStart() {
+        assertThat(ChatTemplate.named("llama3").leadingBos()).contains("<|begin_of_text|>");
+        assertThat(ChatTemplate.named("llama2").leadingBos()).contains("<s>");
+        assertThat(ChatTemplate.named("llama3").upstreamPrompt("", "q", "")).startsWith("<|begin_of_text|>");
+        assertThat(ChatTemplate.named("chatml").leadingBos()).isEmpty();
+        assertThat(ChatTemplate.named("toy").leadingBos()).isEmpty();
+    }
+
     private static int count(String text, String part) {
         int count = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {

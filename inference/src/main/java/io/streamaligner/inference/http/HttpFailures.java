@@ -1,0 +1,131 @@
+package io.streamaligner.inference.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamaligner.inference.GenerationException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The one place that decides what an HTTP failure means for the loop: whether trying the same request again may help
+ * (connection errors, timeouts, 5xx, 408, 429, a broken stream) or not (any other 4xx: the request or the
+ * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503). Messages name
+ * the request, the endpoint and the server's own message, never the API key.
+ */
+final class HttpFailures {
+
+    /** The longest wait a {@code Retry-After} may ask for; a longer one is capped (the request's deadline still rules). */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpFailures() {
+    }
+
+    /** The server answered with a status other than 200. */
+    static GenerationException status(String requestId, String endpoint, int status, HttpHeaders headers,
+                                      String body) {
+        String message = "request " + requestId + ": " + endpoint + " answered HTTP " + status + describe(status)
+                + serverMessage(body).map(text -> ": " + text).orElse("");
+        if (status == 429 || status == 503) {
+            Optional<Duration> wait = retryAfter(headers.firstValue("Retry-After"), Instant.now());
+            if (wait.isPresent()) {
+                return GenerationException.retryableAfter(message + " (Retry-After " + wait.get().toMillis() + " ms)",
+                        wait.get());
+            }
+            return GenerationException.retryable(message, null);
+        }
+        if (status >= 500 || status == 408) {
+            return GenerationException.retryable(message, null);
+        }
+        return new GenerationException(message);
+    }
+
+    /** The exchange failed below HTTP: a refused or reset connection, a connect or header timeout. */
+    static GenerationException transport(String requestId, String endpoint, Throwable error) {
+        String what;
+        if (error instanceof HttpConnectTimeoutException) {
+            what = "connecting timed out";
+        } else if (error instanceof HttpTimeoutException) {
+            what = "no response headers in time";
+        } else if (error instanceof ConnectException) {
+            what = "connection refused";
+        } else if (error instanceof IOException) {
+            what = "connection failed (" + error.getClass().getSimpleName()
+                    + Optional.ofNullable(error.getMessage()).map(text -> ": " + text).orElse("") + ")";
+        } else {
+            return new GenerationException("request " + requestId + ": " + endpoint + " failed: " + error, error);
+        }
+        return GenerationException.retryable("request " + requestId + ": " + endpoint + ": " + what, error);
+    }
+
+    /** The stream broke after it began: a malformed chunk, silence past a timeout, an early end, an error event. */
+    static GenerationException stream(String requestId, String endpoint, String what) {
+        return GenerationException.retryable("request " + requestId + ": " + endpoint + " stream " + what, null);
+    }
+
+    /**
+     * How long a {@code Retry-After} header asks to wait: delay-seconds or an HTTP date (RFC 9110 10.2.3), capped at
+     * {@link #MAX_RETRY_AFTER}; empty when absent or unreadable.
+     */
+    static Optional<Duration> retryAfter(Optional<String> header, Instant now) {
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = header.get().strip();
+        Duration wait;
+        try {
+            wait = Duration.ofSeconds(Long.parseLong(value));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                wait = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant());
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+        if (wait.isNegative()) {
+            return Optional.of(Duration.ZERO);
+        }
+        return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
+    }
+
+    /** The message of an OpenAI-style error body, else the body's start; empty for an empty body. */
+    static Optional<String> serverMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root != null && root.has("error")) {
+                return Optional.of(ChunkParser.excerpt(ChunkParser.errorMessage(root.get("error"))));
+            }
+            if (root != null && root.path("detail").isTextual()) {
+                return Optional.of(ChunkParser.excerpt(root.get("detail").textValue()));
+            }
+        } catch (IOException notJson) {
+            // quoted as text below
+        }
+        return Optional.of(ChunkParser.excerpt(body));
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 401, 403 -> " (the API key is missing or was rejected)";
+            case 404 -> " (wrong base URL or served model name?)";
+            case 413 -> " (request too large for the server)";
+            case 429 -> " (rate limited)";
+            default -> "";
+        };
+    }
+}

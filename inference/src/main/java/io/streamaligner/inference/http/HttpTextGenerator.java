@@ -1,0 +1,251 @@
+package io.streamaligner.inference.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.TextGenerator;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A model served by an OpenAI-compatible server (vLLM, SGLang, llama.cpp, TGI, Ollama, OpenAI, or our own
+ * {@code serve}), behind the asynchronous {@link TextGenerator} contract: each {@link #submit} posts one streaming
+ * request on the JDK's {@link HttpClient} and returns at once; the text arrives as server-sent events, read line by
+ * line on the client's threads, and goes to the listener as it comes.
+ *
+ * <p>Each submit is one attempt: the failure says whether a retry may help and how long the server asked to wait
+ * ({@link HttpFailures}), and the caller, which owns the request's deadline and attempt budget, decides. A watchdog
+ * fails a stream that stays silent past the first-byte or the between-chunks timeout. Thread-safe.
+ */
+public final class HttpTextGenerator implements TextGenerator {
+
+    /** The shortest time the start-up probe of {@code /models} gets. */
+    private static final int PROBE_TIMEOUT_FLOOR_MS = 1_000;
+
+    private final HttpModelSettings settings;
+    private final String servedModel;
+    private final HttpClient client;
+    private final ExecutorService clientThreads;
+    private final ScheduledExecutorService watchdog;
+    private final RequestBodyBuilder bodies;
+    private final ChunkParser parser;
+    private final String endpoint;
+    private final URI endpointUri;
+    private final Set<StreamingCall> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HttpTextGenerator(HttpModelSettings settings, String servedModel, HttpClient client,
+                              ExecutorService clientThreads) {
+        this.settings = settings;
+        this.servedModel = servedModel;
+        this.client = client;
+        this.clientThreads = clientThreads;
+        ObjectMapper json = new ObjectMapper();
+        this.bodies = new RequestBodyBuilder(json, settings, servedModel);
+        this.parser = new ChunkParser(json, settings.api());
+        this.endpointUri = settings.endpoint(settings.api().path());
+        this.endpoint = "POST " + endpointUri;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("http-watchdog"));
+        long periodMs = Math.max(10, Math.min(250,
+                Math.min(settings.firstByteTimeout().toMillis(), settings.chunkTimeout().toMillis()) / 10));
+        watchdog.scheduleAtFixedRate(this::checkTimeouts, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Connects to the server and checks it: {@code GET {base}/models} must answer, accept the API key, and list the
+     * served model (the first one listed is taken when the settings name none).
+     *
+     * @throws HttpBackendException if the server cannot be reached, rejects the key, or does not serve the model
+     */
+    public static HttpTextGenerator open(HttpModelSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        ExecutorService threads = Executors.newCachedThreadPool(daemon("http-client"));
+        HttpClient client = HttpClient.newBuilder()
+                // servers stream over HTTP/1.1; an h2c upgrade attempt would only cost a round trip
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .executor(threads)
+                .build();
+        try {
+            String model = resolveServedModel(settings, client);
+            return new HttpTextGenerator(settings, model, client, threads);
+        } catch (RuntimeException e) {
+            threads.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** The {@code model} every request names. */
+    public String servedModel() {
+        return servedModel;
+    }
+
+    public HttpModelSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Generation submit(CompletionRequest request, DeltaListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        if (closed.get()) {
+            return Generation.failed(closedError());
+        }
+        byte[] body;
+        try {
+            body = bodies.buildBytes(request);
+        } catch (IllegalArgumentException e) {
+            return Generation.failed(new GenerationException("request " + request.id() + ": " + e.getMessage(), e));
+        }
+        StreamingCall[] self = new StreamingCall[1];
+        StreamingCall call = new StreamingCall(request, listener, endpoint, parser, settings.endOfAnswerToken(),
+                () -> inFlight.remove(self[0]));
+        self[0] = call;
+        inFlight.add(call);
+        if (closed.get()) {
+            call.abort(closedError()); // closed between the check and the add: close() may have missed it
+            return call;
+        }
+        HttpRequest.Builder http = HttpRequest.newBuilder(endpointUri)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        settings.apiKey().value().ifPresent(key -> http.header("Authorization", "Bearer " + key));
+        call.exchangeStarted(client.sendAsync(http.build(), call::bodySubscriber));
+        return call;
+    }
+
+    /** How many requests are streaming now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        watchdog.shutdownNow();
+        for (StreamingCall call : new ArrayList<>(inFlight)) {
+            call.abort(closedError());
+        }
+        clientThreads.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpTextGenerator[" + settings.server().configValue() + " " + servedModel + " at " + settings.baseUrl()
+                + "]";
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        long firstByte = settings.firstByteTimeout().toNanos();
+        long chunk = settings.chunkTimeout().toNanos();
+        for (StreamingCall call : inFlight) {
+            boolean started = call.heardFromServer();
+            long silent = call.silentNanos(now);
+            if (!started && silent > firstByte) {
+                call.timedOut("sent nothing within the first-byte timeout of " + settings.firstByteTimeout().toMillis()
+                        + " ms");
+            } else if (started && silent > chunk) {
+                call.timedOut("went silent for longer than the chunk timeout of " + settings.chunkTimeout().toMillis()
+                        + " ms");
+            }
+        }
+    }
+
+    private GenerationException closedError() {
+        return new GenerationException("the HTTP backend for " + settings.baseUrl() + " is closed");
+    }
+
+    private static String resolveServedModel(HttpModelSettings settings, HttpClient client) {
+        URI models = settings.endpoint("models");
+        HttpRequest.Builder probe = HttpRequest.newBuilder(models).GET()
+                .timeout(Duration.ofMillis(Math.max(PROBE_TIMEOUT_FLOOR_MS,
+                        settings.connectTimeout().toMillis() + settings.chunkTimeout().toMillis())));
+        settings.apiKey().value().ifPresent(key -> probe.header("Authorization", "Bearer " + key));
+        HttpResponse<String> response;
+        try {
+            response = client.send(probe.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HttpBackendException("cannot reach the " + settings.server().configValue() + " server at "
+                    + settings.baseUrl() + ": " + HttpFailures.transport("probe", "GET " + models, e).getMessage()
+                    .replaceFirst("^request probe: ", ""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpBackendException("interrupted while probing " + models, e);
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new HttpBackendException("the server at " + settings.baseUrl() + " rejected "
+                    + (settings.apiKey().isPresent() ? "the API key" : "a request without an API key")
+                    + " (HTTP " + status + "); set the key setting for this model");
+        }
+        if (status != 200) {
+            throw new HttpBackendException("GET " + models + " answered HTTP " + status
+                    + HttpFailures.serverMessage(response.body()).map(text -> ": " + text).orElse("")
+                    + "; is " + settings.baseUrl() + " the API root (it usually ends in /v1)?");
+        }
+        List<String> listed = listedModels(response.body(), models);
+        if (settings.servedModel().isEmpty()) {
+            if (listed.isEmpty()) {
+                throw new HttpBackendException("GET " + models + " lists no model; name one with served-model");
+            }
+            return listed.get(0);
+        }
+        // Ollama lists "name:tag" and takes a bare name as "name:latest"
+        boolean served = listed.contains(settings.servedModel()) || settings.server() == ServerKind.OLLAMA
+                && listed.contains(settings.servedModel() + ":latest");
+        if (!listed.isEmpty() && !served) {
+            throw new HttpBackendException("the server at " + settings.baseUrl() + " does not serve '"
+                    + settings.servedModel() + "'; it lists " + String.join(", ", listed));
+        }
+        return settings.servedModel();
+    }
+
+    private static List<String> listedModels(String body, URI models) {
+        JsonNode data;
+        try {
+            data = new ObjectMapper().readTree(body).path("data");
+        } catch (IOException e) {
+            throw new HttpBackendException("GET " + models + " did not answer JSON: " + ChunkParser.excerpt(body), e);
+        }
+        List<String> ids = new ArrayList<>();
+        data.forEach(model -> {
+            if (model.path("id").isTextual()) {
+                ids.add(model.get("id").textValue());
+            }
+        });
+        return ids;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

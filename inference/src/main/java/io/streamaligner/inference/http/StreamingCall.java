@@ -1,0 +1,234 @@
+package io.streamaligner.inference.http;
+
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.InferenceException;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * One request streamed from the server: the body's lines go through the {@link SseEventReader}, the
+ * {@link ChunkParser} and the {@link StreamAssembler}; the call completes at the first of the stop cut, the
+ * end-of-answer token, the server's finish, a failure, a timeout found by the generator's watchdog, or a
+ * cancellation, and then closes the stream (which closes its connection, so a server that watches for disconnects
+ * stops generating). Lines arrive one at a time on the HTTP client's threads; the other entry points may race with
+ * them, so every ending goes through {@link #end}, which wins once.
+ */
+final class StreamingCall implements Generation, Flow.Subscriber<String> {
+
+    private final CompletionRequest request;
+    private final String endpoint;
+    private final ChunkParser parser;
+    private final StreamAssembler assembler;
+    private final SseEventReader events = new SseEventReader();
+    private final CompletableFuture<Completion> completion = new CompletableFuture<>();
+    private final long startedNanos = System.nanoTime();
+    private final Runnable onEnd;
+
+    private volatile Flow.Subscription subscription;
+    private volatile CompletableFuture<?> exchange;
+    /** When the last byte came (or the call began), for the watchdog. */
+    private volatile long lastActivityNanos = startedNanos;
+    private volatile boolean streaming;
+    private volatile boolean heardFromServer;
+    private boolean sawDone;
+
+    StreamingCall(CompletionRequest request, DeltaListener listener, String endpoint, ChunkParser parser,
+                  Optional<String> endOfAnswerToken, Runnable onEnd) {
+        this.request = request;
+        this.endpoint = endpoint;
+        this.parser = parser;
+        this.onEnd = onEnd;
+        DeltaListener guarded = (id, delta) -> {
+            if (!completion.isDone()) {
+                listener.onDelta(id, delta);
+            }
+        };
+        this.assembler = new StreamAssembler(request, guarded, endOfAnswerToken);
+    }
+
+    String requestId() {
+        return request.id();
+    }
+
+    void exchangeStarted(CompletableFuture<?> sent) {
+        exchange = sent;
+        sent.whenComplete((ignored, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                end(null, cause instanceof InferenceException inference ? inference
+                        : HttpFailures.transport(request.id(), endpoint, cause));
+            } else if (!completion.isDone() && !streaming) {
+                end(null, HttpFailures.stream(request.id(), endpoint, "was not read"));
+            }
+        });
+        if (completion.isDone()) {
+            sent.cancel(true);
+        }
+    }
+
+    /** What to do with the response once its status and headers are in. */
+    HttpResponse.BodySubscriber<Void> bodySubscriber(HttpResponse.ResponseInfo response) {
+        lastActivityNanos = System.nanoTime();
+        if (response.statusCode() != 200) {
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
+                    body -> {
+                        end(null, HttpFailures.status(request.id(), endpoint, response.statusCode(),
+                                response.headers(), body));
+                        return null;
+                    });
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.discarding(), ignored -> {
+                end(null, new GenerationException("request " + request.id() + ": " + endpoint
+                        + " answered with Content-Type '" + type + "', not an event stream (stream: true ignored?)"));
+                return null;
+            });
+        }
+        streaming = true;
+        return HttpResponse.BodySubscribers.fromLineSubscriber(this, ignored -> null, StandardCharsets.UTF_8, null);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription newSubscription) {
+        subscription = newSubscription;
+        if (completion.isDone()) {
+            newSubscription.cancel();
+        } else {
+            newSubscription.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onNext(String line) {
+        lastActivityNanos = System.nanoTime();
+        heardFromServer = true;
+        if (completion.isDone()) {
+            return;
+        }
+        try {
+            events.accept(line).ifPresent(this::onEvent);
+        } catch (ChunkParser.MalformedChunkException e) {
+            end(null, HttpFailures.stream(request.id(), endpoint, "broke: " + e.getMessage()));
+        } catch (InferenceException e) {
+            end(null, e);
+        } catch (RuntimeException e) {
+            // the caller's listener or stop condition threw: not the server's fault, and not worth a retry
+            end(null, new GenerationException("request " + request.id() + ": " + e, e));
+        }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        end(null, HttpFailures.transport(request.id(), endpoint, error));
+    }
+
+    @Override
+    public void onComplete() {
+        if (completion.isDone()) {
+            return;
+        }
+        try {
+            events.finish().ifPresent(this::onEvent);
+        } catch (RuntimeException e) {
+            end(null, HttpFailures.stream(request.id(), endpoint, "broke: " + e.getMessage()));
+            return;
+        }
+        if (!completion.isDone() && assembler.finished()) {
+            finish(); // the server sent its finish_reason, then ended the body without [DONE] or a usage chunk
+        } else if (!completion.isDone()) {
+            end(null, HttpFailures.stream(request.id(), endpoint, sawDone
+                    ? "ended with [DONE] but no finish_reason" : "ended before the server finished"));
+        }
+    }
+
+    private void onEvent(String data) {
+        if (data.equals(SseEventReader.DONE)) {
+            sawDone = true;
+            if (assembler.finished()) {
+                finish();
+            }
+            return;
+        }
+        StreamChunk chunk = parser.parse(data);
+        if (chunk.error().isPresent()) {
+            end(null, HttpFailures.stream(request.id(), endpoint, "carried an error: "
+                    + ChunkParser.excerpt(chunk.error().get())));
+            return;
+        }
+        chunk.usage().ifPresent(assembler::usage);
+        if (assembler.append(chunk.text())) {
+            finish(); // cut here: the rest of the stream is not wanted
+            return;
+        }
+        if (chunk.finishReason().isPresent()) {
+            assembler.serverFinished(chunk.finishReason().get(), chunk.stopReason());
+            // the usage chunk, if asked for, comes right after the finish; without include_usage support [DONE] does
+            if (chunk.usage().isPresent()) {
+                finish();
+            }
+        } else if (chunk.usage().isPresent() && assembler.finished()) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        end(assembler.completion(System.nanoTime() - startedNanos), null);
+    }
+
+    /** Called by the watchdog: how long since the last byte, and whether the first one has come. */
+    long silentNanos(long now) {
+        return now - lastActivityNanos;
+    }
+
+    /** Whether the stream's first line has come (until then the first-byte timeout applies, then the chunk one). */
+    boolean heardFromServer() {
+        return heardFromServer;
+    }
+
+    /** The watchdog found the server silent for too long. */
+    void timedOut(String what) {
+        end(null, HttpFailures.stream(request.id(), endpoint, what));
+    }
+
+    /** The generator closed under the call. */
+    void abort(InferenceException reason) {
+        end(null, reason);
+    }
+
+    @Override
+    public CompletableFuture<Completion> completion() {
+        return completion;
+    }
+
+    @Override
+    public void cancel() {
+        end(null, new GenerationException("request " + request.id() + ": cancelled"));
+    }
+
+    /** The call's one ending: completes or fails the future (the first caller wins) and closes the stream. */
+    private void end(Completion result, InferenceException failure) {
+        boolean won = failure == null ? completion.complete(result) : completion.completeExceptionally(failure);
+        if (!won) {
+            return;
+        }
+        Flow.Subscription current = subscription;
+        if (current != null) {
+            current.cancel();
+        }
+        CompletableFuture<?> sent = exchange;
+        if (sent != null && !sent.isDone()) {
+            sent.cancel(true);
+        }
+        onEnd.run();
+    }
+}
