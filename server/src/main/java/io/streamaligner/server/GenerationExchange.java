@@ -1,0 +1,263 @@
+package io.streamaligner.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamaligner.inference.Completion;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.Generation;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * One HTTP request's generation, from submission to the last byte, with no thread waiting on it. The engine's
+ * thread only appends each delta and, when no flush is pending, hands one to the server's threads: formatting chunks
+ * and writing them would otherwise cost the engine a JSON document and a socket write per token, which is a large
+ * part of a small model's step. Deltas that arrive while a flush is pending go out in one write, still one chunk
+ * each, as servers send them (clients count chunks as tokens when a stream is cut before its usage). The completion,
+ * too, is written on the server's threads: the last chunks or the whole JSON response. A client that disconnects — a write fails, or Jetty reports the request failed —
+ * cancels the generation, so the engine stops spending steps on it.
+ *
+ * <p>A stream's headers go out with its first text, so a generation that fails before any (a prompt too long for
+ * the context) is still answered with an HTTP error status rather than an error event.
+ */
+final class GenerationExchange implements DeltaListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationExchange.class);
+
+    private enum State { WAITING, STREAMING, DONE }
+
+    private final PreparedGeneration prepared;
+    private final Optional<String> endOfAnswerToken;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    /** The server's threads, where chunks are formatted and written. */
+    private final Executor writers;
+    private final Object lock = new Object();
+    /** What the engine has streamed so far (a stream holds back a tail that may start a stop string). */
+    private final StringBuilder received = new StringBuilder();
+    private State state = State.WAITING;
+    private SseStream stream;
+    private int sent;
+    /** Where each delta not yet sent ends in {@link #received}, oldest first. */
+    private final ArrayDeque<Integer> deltaEnds = new ArrayDeque<>();
+    private boolean flushScheduled;
+    private volatile boolean clientGone;
+    private volatile Generation generation;
+
+    GenerationExchange(PreparedGeneration prepared, Optional<String> endOfAnswerToken, Request request,
+                       Response response, Callback callback) {
+        this.prepared = Objects.requireNonNull(prepared, "prepared");
+        this.endOfAnswerToken = Objects.requireNonNull(endOfAnswerToken, "endOfAnswerToken");
+        this.request = Objects.requireNonNull(request, "request");
+        this.response = Objects.requireNonNull(response, "response");
+        this.callback = Objects.requireNonNull(callback, "callback");
+        this.writers = request.getContext();
+    }
+
+    /** Submits the generation; returns at once. */
+    void start(GenerationTracker tracker) {
+        request.addFailureListener(this::requestFailed);
+        // a generation with nothing to write yet is busy, not idle; a write the client does not take is stuck
+        request.addIdleTimeoutListener(timeout -> {
+            synchronized (lock) {
+                return stream != null && stream.writePending();
+            }
+        });
+        Generation submitted = tracker.submit(prepared.request(), this);
+        generation = submitted;
+        if (clientGone) {
+            submitted.cancel();
+        }
+        submitted.completion().whenCompleteAsync(this::finished, writers);
+    }
+
+    /** A delta, on the engine thread: appended; a flush is handed to the server's threads unless one is pending. */
+    @Override
+    public void onDelta(String requestId, String delta) {
+        if (!prepared.stream()) {
+            return;
+        }
+        synchronized (lock) {
+            if (state == State.DONE) {
+                return;
+            }
+            received.append(delta);
+            deltaEnds.addLast(received.length());
+            if (flushScheduled) {
+                return;
+            }
+            flushScheduled = true;
+        }
+        writers.execute(this::flushDeltas);
+    }
+
+    /**
+     * Queues a chunk for each delta that has arrived, up to where a stop string may still begin (that tail waits for
+     * the next delta or the completion); on a server thread.
+     */
+    private void flushDeltas() {
+        SseStream target;
+        synchronized (lock) {
+            flushScheduled = false;
+            if (state == State.DONE) {
+                return;
+            }
+            int safe = prepared.stops().safeLength(received);
+            if (deltaEnds.isEmpty() || deltaEnds.peekFirst() > safe) {
+                return;
+            }
+            StringBuilder queued = new StringBuilder();
+            if (state == State.WAITING) {
+                openStream(queued);
+            }
+            queueDeltas(queued, received, safe);
+            target = stream;
+            // queued under the lock so that chunks keep their order; written outside it
+            target.queue(queued.toString());
+        }
+        target.flush();
+    }
+
+    /** Queues one chunk per delta of {@code text} that ends by {@code upTo}. Holds the lock. */
+    private void queueDeltas(StringBuilder queued, CharSequence text, int upTo) {
+        while (!deltaEnds.isEmpty() && deltaEnds.peekFirst() <= upTo) {
+            int end = deltaEnds.removeFirst();
+            queued.append(SseStream.event(prepared.shape().text(text.subSequence(sent, end).toString())));
+            sent = end;
+        }
+    }
+
+    private void finished(Completion completion, Throwable failure) {
+        if (failure != null) {
+            failed(failure);
+        } else if (prepared.stream()) {
+            endStream(completion);
+        } else {
+            respondWhole(completion);
+        }
+    }
+
+    private void respondWhole(Completion completion) {
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return;
+            }
+            state = State.DONE;
+        }
+        ObjectNode body = prepared.shape().whole(completion.text(), finish(completion), completion.promptTokens(),
+                completion.generatedTokens());
+        JsonResponses.ok(response, callback, body);
+    }
+
+    private void endStream(Completion completion) {
+        ResponseShape shape = prepared.shape();
+        SseStream target;
+        synchronized (lock) {
+            if (state == State.DONE) {
+                return;
+            }
+            StringBuilder queued = new StringBuilder();
+            if (state == State.WAITING) {
+                openStream(queued);
+            }
+            // the completion's text is the cut one: send what was held back of it, delta by delta as far as it goes
+            String text = completion.text();
+            queueDeltas(queued, text, text.length());
+            if (text.length() > sent) {
+                queued.append(SseStream.event(shape.text(text.substring(sent))));
+                sent = text.length();
+            }
+            queued.append(SseStream.event(shape.finish(finish(completion))));
+            if (shape.includeUsage()) {
+                queued.append(SseStream.event(shape.usage(completion.promptTokens(), completion.generatedTokens())));
+            }
+            queued.append(SseStream.DONE);
+            state = State.DONE;
+            target = stream;
+            target.queueLast(queued.toString());
+        }
+        target.flush();
+    }
+
+    private void failed(Throwable failure) {
+        if (clientGone) {
+            return; // the request's callback has been failed already
+        }
+        ApiError error = ApiError.fromGenerationFailure(failure, prepared.promptParam());
+        if (error.status() >= 500) {
+            LOG.warn("request {} failed: {}", prepared.request().id(), error.getMessage());
+        }
+        State before;
+        SseStream target;
+        synchronized (lock) {
+            before = state;
+            state = State.DONE;
+            target = stream;
+        }
+        if (before == State.WAITING) {
+            JsonResponses.error(response, callback, error);
+        } else if (before == State.STREAMING) {
+            // the status has gone out already: the error becomes the stream's last event, as vLLM sends it
+            target.end(SseStream.event(error.toJson()) + SseStream.DONE);
+        }
+    }
+
+    /** Jetty reports the request failed: the connection closed, or a write stuck past the idle timeout. */
+    private void requestFailed(Throwable cause) {
+        clientGoneAway();
+        State before;
+        SseStream target;
+        synchronized (lock) {
+            before = state;
+            state = State.DONE;
+            target = stream;
+        }
+        if (before == State.WAITING) {
+            callback.failed(cause);
+        } else if (before == State.STREAMING) {
+            target.abort(cause); // fails the callback once a write in flight has returned
+        }
+        // DONE: the last write owns the callback, and Jetty fails that write
+    }
+
+    /** A write failed (SseStream fails the callback itself). */
+    private void writeFailed(Throwable cause) {
+        clientGoneAway();
+        synchronized (lock) {
+            state = State.DONE;
+        }
+    }
+
+    private void clientGoneAway() {
+        clientGone = true;
+        Generation running = generation;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** Sets the stream's headers and queues its opening chunks; the first write sends them. Holds the lock. */
+    private void openStream(StringBuilder queued) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // proxies such as nginx buffer responses unless told not to
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        stream = new SseStream(response, callback, this::writeFailed);
+        state = State.STREAMING;
+        prepared.shape().opening().forEach(chunk -> queued.append(SseStream.event(chunk)));
+    }
+
+    private Finish finish(Completion completion) {
+        return Finish.of(completion.finishReason(), prepared.stops().matched(), endOfAnswerToken);
+    }
+}

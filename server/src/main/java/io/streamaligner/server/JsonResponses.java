@@ -1,0 +1,30 @@
+package io.streamaligner.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Writes a whole JSON response in one asynchronous write that completes the request's callback. */
+final class JsonResponses {
+
+    static final String JSON_TYPE = "application/json";
+
+    private JsonResponses() {
+    }
+
+    static void send(Response response, Callback callback, int status, JsonNode body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+        Content.Sink.write(response, true, Json.write(body), callback);
+    }
+
+    static void ok(Response response, Callback callback, JsonNode body) {
+        send(response, callback, 200, body);
+    }
+
+    static void error(Response response, Callback callback, ApiError error) {
+        send(response, callback, error.status(), error.toJson());
+    }
+}
