@@ -9,6 +9,8 @@ import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
+import io.streamaligner.inference.model.GenerationDefaults;
+import io.streamaligner.inference.model.ModelFolder;
 import io.streamaligner.loop.inprocess.AlignedAnswer;
 import io.streamaligner.loop.inprocess.InProcessAlignmentLoop;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -73,6 +75,7 @@ public final class ToyMathAccuracy {
         Path models = Path.of("").toAbsolutePath().relativize(config.upstream().folder().getParent());
         List<ToyMathQuestion> sample = ToyMathQuestion.sample(seed, questions);
         long started = System.nanoTime();
+        GenerationDefaults recommended = ModelFolder.open(config.upstream().folder()).generationDefaults();
         try (LoadedModels loaded = LoadedModels.open(config)) {
             int upstreamRight = 0;
             int loopRight = 0;
@@ -84,7 +87,7 @@ public final class ToyMathAccuracy {
                 for (int i = 0; i < batch.size(); i++) {
                     ToyMathQuestion question = batch.get(i);
                     long questionSeed = seed * 1_000_003L + from + i;
-                    SamplingParams sampling = loaded.upstreamGenerationDefaults().sampling(questionSeed);
+                    SamplingParams sampling = recommended.sampling(questionSeed);
                     String prompt = loaded.models().upstreamPrompt().render("", question.text(), "");
                     alone.add(new CompletionRequest("q" + (from + i), prompt, sampling, MAX_ANSWER_TOKENS, StopCondition.NEVER));
                     GenerationParams generation = StepSampling.generationParams(sampling);

@@ -1,23 +1,31 @@
 package io.streamaligner.topology.app;
 
 import io.streamaligner.inference.ExecutionProviderException;
+import io.streamaligner.inference.InferenceException;
 import io.streamaligner.inference.ModelFolderException;
-import io.streamaligner.inference.model.GenerationDefaults;
+import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.inference.http.ApiKind;
+import io.streamaligner.inference.http.HttpModelSettings;
+import io.streamaligner.inference.http.HttpTextGenerator;
+import io.streamaligner.inference.model.ModelFolder;
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
 import io.streamaligner.inference.template.AlignerInput;
 import io.streamaligner.inference.template.ChatTemplate;
 import io.streamaligner.loop.AlignmentModels;
+import io.streamaligner.topology.config.ModelSettings;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The upstream and aligner models opened on ONNX Runtime from their folders, wired to their chat templates as
- * {@link AlignmentModels}; closing this closes both engines. The application, the in-process loop and
- * evaluations open them the same way, so they all run the same prompts.
+ * The upstream and aligner models as the configuration places them — each opened on ONNX Runtime from its folder, or
+ * reached on its OpenAI-compatible server — wired to their chat templates as {@link AlignmentModels}; closing this
+ * closes both. The application, the in-process loop and evaluations open them the same way, so they all run the same
+ * prompts.
  *
  * <pre>{@code
  * try (LoadedModels loaded = LoadedModels.open(config)) {
@@ -27,31 +35,43 @@ import java.util.Optional;
  */
 public final class LoadedModels implements AutoCloseable {
 
-    private final OnnxTextGenerator upstream;
-    private final OnnxTextGenerator aligner;
+    /** A chat server renders the turns itself; the text rendered here is then only what a log would show. */
+    private static final String UNRENDERED_TEMPLATE = "plain";
+
+    private final TextGenerator upstream;
+    private final TextGenerator aligner;
     private final AlignmentModels models;
 
-    private LoadedModels(OnnxTextGenerator upstream, ChatTemplate upstreamTemplate, OnnxTextGenerator aligner,
-                         ChatTemplate alignerTemplate) {
-        this.upstream = upstream;
-        this.aligner = aligner;
+    private LoadedModels(OpenedModel upstream, OpenedModel aligner) {
+        this.upstream = upstream.generator();
+        this.aligner = aligner.generator();
         this.models = new AlignmentModels(
-                upstream, upstreamTemplate::upstreamPrompt,
-                aligner, (question, prefix, last) -> alignerTemplate.alignerPrompt(new AlignerInput(question, prefix, last)));
+                this.upstream, upstream.template()::upstreamPrompt,
+                this.aligner, (question, prefix, last) -> aligner.template().alignerPrompt(new AlignerInput(question, prefix, last)));
     }
 
     /**
-     * The configured model folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template}),
-     * run as {@code streamaligner.engine.*} says.
+     * The configured models: folders and templates ({@code streamaligner.*.model}, {@code streamaligner.*.template})
+     * run as {@code streamaligner.engine.*} says, or servers ({@code streamaligner.*.url}).
+     *
+     * @throws ModelLoadException if a folder is missing, malformed or names no template while none is given, the
+     *                            execution provider cannot load, or a server cannot be reached or does not serve the
+     *                            model
      */
     public static LoadedModels open(StreamAlignerConfig config) {
         Objects.requireNonNull(config, "config");
-        return open(config.upstream().folder(), config.upstream().template(), config.aligner().folder(),
-                config.aligner().template(), config.engine());
+        OpenedModel upstream = open("upstream", config.upstream(), config.engine());
+        try {
+            config.upstream().server().ifPresent(server -> checkRecommendedSampling(server, config.upstream().folder()));
+            return new LoadedModels(upstream, open("aligner", config.aligner(), config.engine()));
+        } catch (RuntimeException e) {
+            upstream.generator().close();
+            throw e;
+        }
     }
 
     /**
-     * Opens both folders.
+     * Opens both folders on the embedded engine.
      *
      * @param upstreamTemplate a chat template name, or empty for the one the folder names
      * @param alignerTemplate  a chat template name, or empty for the one the folder names
@@ -60,27 +80,60 @@ public final class LoadedModels implements AutoCloseable {
      */
     public static LoadedModels open(Path upstreamDir, Optional<String> upstreamTemplate, Path alignerDir,
                                     Optional<String> alignerTemplate, EngineOptions options) {
-        Objects.requireNonNull(upstreamDir, "upstreamDir");
-        Objects.requireNonNull(upstreamTemplate, "upstreamTemplate");
-        Objects.requireNonNull(alignerDir, "alignerDir");
-        Objects.requireNonNull(alignerTemplate, "alignerTemplate");
         Objects.requireNonNull(options, "options");
-        OnnxTextGenerator upstream = openModel("upstream", upstreamDir, options);
-        OnnxTextGenerator aligner = null;
+        OpenedModel upstream = open("upstream", new ModelSettings(upstreamDir, upstreamTemplate), options);
         try {
-            ChatTemplate upstreamChat = template("upstream", upstream, upstreamTemplate);
-            aligner = openModel("aligner", alignerDir, options);
-            return new LoadedModels(upstream, upstreamChat, aligner, template("aligner", aligner, alignerTemplate));
+            return new LoadedModels(upstream, open("aligner", new ModelSettings(alignerDir, alignerTemplate), options));
         } catch (RuntimeException e) {
-            if (aligner != null) {
-                aligner.close();
-            }
-            upstream.close();
+            upstream.generator().close();
             throw e;
         }
     }
 
-    private static OnnxTextGenerator openModel(String role, Path folder, EngineOptions options) {
+    private record OpenedModel(TextGenerator generator, ChatTemplate template) {
+    }
+
+    private static OpenedModel open(String role, ModelSettings settings, EngineOptions options) {
+        Objects.requireNonNull(settings, "settings");
+        if (settings.server().isPresent()) {
+            HttpModelSettings server = settings.server().get();
+            // the completions API sends the text rendered here (the configuration requires its template)
+            ChatTemplate template = builtIn(role, settings.template()
+                    .filter(name -> server.api() == ApiKind.COMPLETIONS).orElse(UNRENDERED_TEMPLATE));
+            try {
+                return new OpenedModel(HttpTextGenerator.open(server), template);
+            } catch (InferenceException e) {
+                throw new ModelLoadException("cannot use the " + role + " model's server: " + e.getMessage(), e);
+            }
+        }
+        OnnxTextGenerator engine = openEngine(role, settings.folder(), options);
+        try {
+            return new OpenedModel(engine, folderTemplate(role, engine, settings.template()));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The sampling {@code ask}, {@code demo} and {@code eval} take from the upstream's folder must be one its server
+     * takes: said at start-up rather than failing every request.
+     */
+    private static void checkRecommendedSampling(HttpModelSettings server, Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            server.server().check(ModelFolder.open(folder).generationDefaults().sampling(0), 0);
+        } catch (ModelFolderException unreadable) {
+            // no recommended sampling to check
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("the upstream's recommended sampling (" + folder.resolve("generation_config.json")
+                    + ") does not suit its server: " + e.getMessage(), e);
+        }
+    }
+
+    private static OnnxTextGenerator openEngine(String role, Path folder, EngineOptions options) {
         try {
             return OnnxTextGenerator.open(folder, options);
         } catch (ModelFolderException | ExecutionProviderException e) {
@@ -88,10 +141,18 @@ public final class LoadedModels implements AutoCloseable {
         }
     }
 
-    private static ChatTemplate template(String role, OnnxTextGenerator generator, Optional<String> override) {
+    private static ChatTemplate folderTemplate(String role, OnnxTextGenerator generator, Optional<String> override) {
         try {
             return override.map(generator::chatTemplate).orElseGet(generator::chatTemplate);
         } catch (ModelFolderException | IllegalArgumentException e) {
+            throw new ModelLoadException("no chat template for the " + role + " model: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChatTemplate builtIn(String role, String name) {
+        try {
+            return ChatTemplate.named(name);
+        } catch (IllegalArgumentException e) {
             throw new ModelLoadException("no chat template for the " + role + " model: " + e.getMessage(), e);
         }
     }
@@ -101,17 +162,12 @@ public final class LoadedModels implements AutoCloseable {
         return models;
     }
 
-    public OnnxTextGenerator upstream() {
+    public TextGenerator upstream() {
         return upstream;
     }
 
-    public OnnxTextGenerator aligner() {
+    public TextGenerator aligner() {
         return aligner;
-    }
-
-    /** The sampling the upstream's authors recommend ({@code generation_config.json}). */
-    public GenerationDefaults upstreamGenerationDefaults() {
-        return upstream.modelFolder().generationDefaults();
     }
 
     /** Closes the aligner, then the upstream. */

@@ -11,6 +11,7 @@ import io.streamaligner.schemas.GenerationParams;
 import io.streamaligner.schemas.SentenceAligned;
 import io.streamaligner.topology.app.AlignmentSession;
 import io.streamaligner.topology.app.AlignmentSession.Application;
+import io.streamaligner.topology.config.ModelSettings;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -67,8 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
                 AlignmentClient.DEFAULT_ANSWER_TIMEOUT)) {
             AlignmentClient client = session.client();
             out.println("Ready: " + session.describeKafka() + ", " + resolved.processingGuarantee().configValue()
-                    + "; upstream " + resolved.upstream().folder().getFileName() + ", aligner "
-                    + resolved.aligner().folder().getFileName());
+                    + "; upstream " + shortName(resolved.upstream()) + ", aligner " + shortName(resolved.aligner()));
             List<CompletableFuture<AnswerFinal>> answers = new ArrayList<>();
             // the model folder's recommendation is read once; each question only gets its own seed
             GenerationParams recommended = UpstreamSampling.recommended(resolved, seed, spec.commandLine().getErr());
@@ -129,5 +129,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println(label + " error in round " + error.getRound() + " (" + error.getStage() + "): " + error.getMessage());
             out.flush();
         }
+    }
+
+    /** A model folder's name, or the model's server. */
+    private static String shortName(ModelSettings model) {
+        return model.server().isPresent() ? model.describe() : model.folder().getFileName().toString();
     }
 }

@@ -182,7 +182,7 @@ public final class EvalCommand implements Callable<Integer> {
 
         Optional<JudgeResults> judged = judgeUrl == null ? Optional.empty() : Optional.of(judge(items, results, progress));
         EvalSettings settings = new EvalSettings(commandLine(), dataset.toString(), arms, concurrency, seed, maxRounds,
-                maxTokens, warmup, kafka, resolved.upstream().folder().toString(), resolved.aligner().folder().toString(),
+                maxTokens, warmup, kafka, resolved.upstream().describe(), resolved.aligner().describe(),
                 sampling + " (generation_config.json)");
         EvalReport report = new EvalReport(settings, items, data.skipped(), results, judged);
 

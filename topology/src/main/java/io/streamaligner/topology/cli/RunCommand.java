@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
             out.println("  reads " + application.topics().prompts().name() + ", writes " + application.topics().responses().name()
                     + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.topics().partitions() + " partitions, "
                     + resolved.topology().wiring().configValue() + " wiring");
-            out.println("  upstream " + resolved.upstream().folder() + ", aligner " + resolved.aligner().folder());
+            out.println("  upstream " + resolved.upstream().describe() + ", aligner " + resolved.aligner().describe());
             out.println("Ctrl-C stops it.");
             out.flush();
             CompletableFuture.anyOf(stopRequested, application.stopped()).join();

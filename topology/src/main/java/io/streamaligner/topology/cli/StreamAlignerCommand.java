@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
                 EvalCommand.class,
                 SegmentCommand.class,
                 BrokerCommand.class,
+                ServeCommand.class,
                 ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StreamAlignerCommand implements Callable<Integer> {

@@ -40,7 +40,8 @@ public final class ConfigResolver {
      * Resolves the configuration from its layers.
      *
      * @param configFile  the properties file, if any
-     * @param environment the process environment ({@code System.getenv()}); only {@value #ENV_PREFIX}* is read
+     * @param environment the process environment ({@code System.getenv()}): {@value #ENV_PREFIX}* variables, and
+     *                    those {@code streamaligner.*.api-key-env} names
      * @param overrides   command-line settings, dedicated flags already merged over {@code -D} ones
      * @throws ConfigurationException when the file cannot be read or a setting is invalid
      */
@@ -52,7 +53,7 @@ public final class ConfigResolver {
         configFile.ifPresent(file -> settings.putAll(settingsFromFile(file)));
         settings.putAll(settingsFromEnvironment(environment));
         settings.putAll(overrides);
-        return StreamAlignerConfig.fromSettings(settings);
+        return StreamAlignerConfig.fromSettings(settings, environment);
     }
 
     /** The settings in a Java properties file (UTF-8). */

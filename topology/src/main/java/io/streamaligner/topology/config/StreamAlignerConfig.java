@@ -69,6 +69,17 @@ public record StreamAlignerConfig(
     public static final String ALIGNER_TEMPLATE = PREFIX + "aligner.template";
     public static final String ALIGNER_MAX_CORRECTION_TOKENS = PREFIX + "aligner.max-correction-tokens";
     public static final String ALIGNER_PROGRESS_RETENTION_MS = PREFIX + "aligner.progress-retention.ms";
+    public static final String UPSTREAM_URL = PREFIX + "upstream.url";
+    public static final String ALIGNER_URL = PREFIX + "aligner.url";
+    /** The aligner's "answer complete" token, which its server reports as the stop reason. */
+    public static final String ALIGNER_END_OF_ANSWER_TOKEN = PREFIX + "aligner.end-of-answer-token";
+    public static final String DEFAULT_END_OF_ANSWER_TOKEN = "<|end_of_answer|>";
+    /**
+     * The settings of a model behind a server, under {@code streamaligner.upstream.} and {@code streamaligner.aligner.}
+     * ({@code url} besides): which API, which server, the served model's name, the API key's source, the timeouts.
+     */
+    public static final List<String> SERVER_KEY_SUFFIXES = List.of("api", "server", "served-model", "api-key-env",
+            "api-key-file", "connect-timeout.ms", "first-byte-timeout.ms", "chunk-timeout.ms");
     public static final String TOPOLOGY_WIRING = PREFIX + "topology.wiring";
     public static final String INFERENCE_MAX_IN_FLIGHT = PREFIX + "inference.max-in-flight";
     public static final String INFERENCE_INTERVAL_MS = PREFIX + "inference.interval.ms";
@@ -128,7 +139,16 @@ public record StreamAlignerConfig(
      * @throws ConfigurationException for a malformed value or an unknown {@value #PREFIX} key
      */
     public static StreamAlignerConfig fromSettings(Map<String, String> settings) {
+        return fromSettings(settings, System.getenv());
+    }
+
+    /**
+     * As {@link #fromSettings(Map)}, reading the API keys that {@code streamaligner.*.api-key-env} names from
+     * {@code environment}.
+     */
+    public static StreamAlignerConfig fromSettings(Map<String, String> settings, Map<String, String> environment) {
         requireNonNull(settings, "settings");
+        requireNonNull(environment, "environment");
         Set<String> unknown = new TreeSet<>();
         Map<String, String> passThrough = new LinkedHashMap<>();
         settings.forEach((key, value) -> {
@@ -154,9 +174,13 @@ public record StreamAlignerConfig(
                         read.integer(TOPIC_PARTITIONS, DEFAULT_PARTITIONS))),
                 read.text(DATA_DIR).map(StreamAlignerConfig::absolutePath),
                 new ModelSettings(read.text(UPSTREAM_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.UPSTREAM)), read.text(UPSTREAM_TEMPLATE)),
+                        .orElseGet(() -> BundledModels.folder(BundledModels.UPSTREAM)), read.text(UPSTREAM_TEMPLATE),
+                        ServerSettings.read(read, environment, "upstream", read.text(UPSTREAM_TEMPLATE),
+                                Optional.empty())),
                 new ModelSettings(read.text(ALIGNER_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)), read.text(ALIGNER_TEMPLATE)),
+                        .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)), read.text(ALIGNER_TEMPLATE),
+                        ServerSettings.read(read, environment, "aligner", read.text(ALIGNER_TEMPLATE),
+                                Optional.of(read.text(ALIGNER_END_OF_ANSWER_TOKEN).orElse(DEFAULT_END_OF_ANSWER_TOKEN)))),
                 engineOptions(read),
                 topologySettings(read),
                 passThrough);
@@ -203,6 +227,10 @@ public record StreamAlignerConfig(
             described.put(TOPIC_NAME_PREFIX + Topics.CONTRACT_NAMES.get(i), fullNames.get(i));
         }
         described.put(DATA_DIR, dataDir.map(Path::toString).orElse("(temporary)"));
+        ServerSettings.describe(described, "upstream", upstream);
+        ServerSettings.describe(described, "aligner", aligner);
+        aligner.server().flatMap(server -> server.endOfAnswerToken())
+                .ifPresent(token -> described.put(ALIGNER_END_OF_ANSWER_TOKEN, token));
         described.put(UPSTREAM_MODEL, upstream.folder().toString());
         described.put(UPSTREAM_TEMPLATE, upstream.template().orElse("(model's own)"));
         described.put(UPSTREAM_MAX_STEP_TOKENS, String.valueOf(topology.limits().maxUpstreamStepTokens()));
@@ -232,6 +260,10 @@ public record StreamAlignerConfig(
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
+        keys.addAll(List.of(UPSTREAM_URL, ALIGNER_URL, ALIGNER_END_OF_ANSWER_TOKEN));
+        for (String role : List.of("upstream", "aligner")) {
+            SERVER_KEY_SUFFIXES.forEach(suffix -> keys.add(PREFIX + role + "." + suffix));
+        }
         return Set.copyOf(keys);
     }
 
@@ -271,49 +303,5 @@ public record StreamAlignerConfig(
 
     private static Path absolutePath(String value) {
         return Path.of(value).toAbsolutePath().normalize();
-    }
-
-    /** Typed reads of the settings, each error naming its key and the value given. */
-    private record SettingsReader(Map<String, String> settings) {
-
-        Optional<String> text(String key) {
-            return Optional.ofNullable(settings.get(key)).map(String::strip).filter(value -> !value.isEmpty());
-        }
-
-        int integer(String key, int defaultValue) {
-            return parsed(key, Integer::parseInt, "a whole number").orElse(defaultValue);
-        }
-
-        long longInteger(String key, long defaultValue) {
-            return parsed(key, Long::parseLong, "a whole number").orElse(defaultValue);
-        }
-
-        boolean bool(String key, boolean defaultValue) {
-            return parsed(key, value -> {
-                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                    throw new IllegalArgumentException(value);
-                }
-                return Boolean.parseBoolean(value);
-            }, "true or false").orElse(defaultValue);
-        }
-
-        <T> Optional<T> parsed(String key, Function<String, T> parse, String expected) {
-            return text(key).map(value -> {
-                try {
-                    return parse.apply(value);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigurationException(key + " must be " + expected + ", was " + value, e);
-                }
-            });
-        }
-
-        /** Builds a typed setting whose constructor checks it, its IllegalArgumentException becoming a configuration error. */
-        <T> T build(String what, Supplier<T> construct) {
-            try {
-                return construct.get();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("invalid " + what + ": " + e.getMessage(), e);
-            }
-        }
     }
 }

@@ -236,6 +236,15 @@ class StreamAlignerConfigTest {
 
         assertThat(StreamAlignerConfig.APP_KEYS).allSatisfy(key -> assertThat(readme).as("README names " + key)
                 .contains("`" + key + "`"));
-        assertThat(StreamAlignerConfig.defaults().describe().keySet()).containsAll(StreamAlignerConfig.APP_KEYS);
+        // the server settings are described for a model that has a server
+        Path keyFile = Files.writeString(Files.createTempFile("aligner", ".key"), "secret-in-a-file\n");
+        StreamAlignerConfig withServers = StreamAlignerConfig.fromSettings(Map.of(
+                StreamAlignerConfig.UPSTREAM_URL, "http://127.0.0.1:8000/v1",
+                "streamaligner.upstream.api-key-env", "UPSTREAM_KEY",
+                StreamAlignerConfig.ALIGNER_URL, "http://127.0.0.1:8001/v1",
+                "streamaligner.aligner.api-key-file", keyFile.toString()), Map.of("UPSTREAM_KEY", "secret-in-the-env"));
+        java.util.Set<String> described = new java.util.HashSet<>(StreamAlignerConfig.defaults().describe().keySet());
+        described.addAll(withServers.describe().keySet());
+        assertThat(described).containsAll(StreamAlignerConfig.APP_KEYS);
     }
 }

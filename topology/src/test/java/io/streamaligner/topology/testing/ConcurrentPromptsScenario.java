@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,8 +74,15 @@ public final class ConcurrentPromptsScenario {
 
     /** As {@link #config(String, ProcessingGuarantee)}, with the given wiring. */
     public static StreamAlignerConfig config(String bootstrapServers, ProcessingGuarantee guarantee, Wiring wiring) {
+        return config(bootstrapServers, guarantee, wiring, Map.of());
+    }
+
+    /** As {@link #config(String, ProcessingGuarantee, Wiring)}, with more settings (e.g. the models' servers). */
+    public static StreamAlignerConfig config(String bootstrapServers, ProcessingGuarantee guarantee, Wiring wiring,
+                                             Map<String, String> more) {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        return StreamAlignerConfig.fromSettings(Map.of(
+        Map<String, String> settings = new HashMap<>(more);
+        settings.putAll(Map.of(
                 StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers,
                 StreamAlignerConfig.APPLICATION_ID, "it-" + run,
                 StreamAlignerConfig.PROCESSING_GUARANTEE, guarantee.configValue(),
@@ -82,6 +90,7 @@ public final class ConcurrentPromptsScenario {
                 StreamAlignerConfig.TOPIC_PARTITIONS, String.valueOf(PARTITIONS),
                 StreamAlignerConfig.TOPOLOGY_WIRING, wiring.configValue(),
                 StreamAlignerConfig.ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(MAX_CORRECTION_TOKENS)));
+        return StreamAlignerConfig.fromSettings(settings);
     }
 
     /** Submits every request at once and returns each one's events, as an answer, in the order of the requests. */

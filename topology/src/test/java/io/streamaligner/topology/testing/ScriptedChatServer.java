@@ -1,0 +1,268 @@
+package io.streamaligner.topology.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A real HTTP/1.1 server on loopback, on plain sockets so that it can misbehave as a failing model server does: it
+ * answers OpenAI-style streaming chat requests ({@code POST /v1/chat/completions}) for each question (the user
+ * message) as its {@link Fault} says — a scripted answer written sentence by sentence over SSE, or a 500, a 429 with
+ * {@code Retry-After}, a hang, a connection reset mid-stream, a malformed chunk. {@code GET /v1/models} lists one
+ * model. It records when each question's requests came.
+ */
+public final class ScriptedChatServer implements AutoCloseable {
+
+    /** How the server answers a question. */
+    public enum Fault {
+        /** The scripted answer's next sentence, streamed in two chunks, then {@code finish_reason: stop}. */
+        NONE,
+        /** {@code 500 Internal Server Error}. */
+        SERVER_ERROR,
+        /** {@code 429 Too Many Requests} with {@code Retry-After: 1}. */
+        TOO_MANY_REQUESTS,
+        /** Response headers, then nothing: the client's timeout must end it. */
+        HANG,
+        /** One chunk of text, then a TCP reset. */
+        RESET,
+        /** One chunk that is not JSON. */
+        MALFORMED
+    }
+
+    public static final String MODEL = "scripted";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServerSocket socket;
+    private final ExecutorService connections = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "scripted-chat-server");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> requestNanos = new ConcurrentHashMap<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+    public ScriptedChatServer() throws IOException {
+        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        connections.execute(this::accept);
+    }
+
+    /** The base URL clients configure, {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
+    }
+
+    public ScriptedChatServer answer(String question, String... sentences) {
+        answers.put(question, List.of(sentences));
+        return this;
+    }
+
+    public ScriptedChatServer fail(String question, Fault fault) {
+        faults.put(question, fault);
+        return this;
+    }
+
+    /** When each chat request for {@code question} arrived ({@link System#nanoTime()}), in order. */
+    public List<Long> requests(String question) {
+        return List.copyOf(requestNanos.getOrDefault(question, List.of()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        for (Socket connection : open) {
+            connection.close();
+        }
+        connections.shutdownNow();
+    }
+
+    private void accept() {
+        while (!socket.isClosed()) {
+            try {
+                Socket connection = socket.accept();
+                open.add(connection);
+                connections.execute(() -> serve(connection));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    /** Serves the requests of one keep-alive connection until the client closes it or a fault ends it. */
+    private void serve(Socket connection) {
+        try (connection) {
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            OutputStream out = connection.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                String[] requestLine = head.lines().findFirst().orElse("").split(" ");
+                int length = contentLength(head);
+                byte[] body = in.readNBytes(length);
+                if (requestLine.length > 1 && requestLine[1].endsWith("/models")) {
+                    respond(out, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL + "\",\"object\":\"model\"}]}");
+                } else if (!chat(connection, out, JSON.readTree(body))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away, or the server closed
+        } finally {
+            open.remove(connection);
+        }
+    }
+
+    /** Answers one chat request; whether the connection can serve another. */
+    private boolean chat(Socket connection, OutputStream out, JsonNode request) throws IOException {
+        JsonNode messages = request.path("messages");
+        String question = "";
+        String prefix = "";
+        for (JsonNode message : messages) {
+            if (message.path("role").asText().equals("user")) {
+                question = message.path("content").asText();
+            } else if (message.path("role").asText().equals("assistant")) {
+                prefix = message.path("content").asText();
+            }
+        }
+        requestNanos.computeIfAbsent(question, q -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+        switch (faults.getOrDefault(question, Fault.NONE)) {
+            case SERVER_ERROR -> respond(out, 500, "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}");
+            case TOO_MANY_REQUESTS -> {
+                write(out, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2\r\n\r\n{}");
+            }
+            case HANG -> {
+                startStream(out);
+                // silent until the client gives up and closes the connection
+                while (connection.getInputStream().read() != -1) {
+                    // nothing more is sent
+                }
+                return false;
+            }
+            case RESET -> {
+                startStream(out);
+                chunk(out, delta("Half a"));
+                connection.setSoLinger(true, 0);
+                connection.close();
+                return false;
+            }
+            case MALFORMED -> {
+                startStream(out);
+                chunk(out, "{not json");
+                chunk(out, "[DONE]");
+                finishStream(out);
+            }
+            case NONE -> {
+                List<String> script = answers.getOrDefault(question, List.of());
+                int done = prefix.isBlank() ? 0 : prefix.split("(?<=[.!?])\\s+").length;
+                startStream(out);
+                if (done < script.size()) {
+                    String sentence = (done == 0 ? "" : " ") + script.get(done);
+                    int half = sentence.length() / 2;
+                    chunk(out, delta(sentence.substring(0, half)));
+                    chunk(out, delta(sentence.substring(half)));
+                    // more text after the sentence: the client cuts the stream at the boundary
+                    chunk(out, delta(" And"));
+                }
+                chunk(out, finish("stop"));
+                chunk(out, "[DONE]");
+                finishStream(out);
+            }
+            default -> throw new IllegalStateException();
+        }
+        return true;
+    }
+
+    private static String delta(String text) {
+        ObjectNode chunk = JSON.createObjectNode().put("object", "chat.completion.chunk").put("model", MODEL);
+        chunk.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta").put("content", text);
+        return chunk.toString();
+    }
+
+    private static String finish(String reason) {
+        ObjectNode chunk = JSON.createObjectNode().put("object", "chat.completion.chunk").put("model", MODEL);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0).put("finish_reason", reason);
+        choice.putObject("delta");
+        return chunk.toString();
+    }
+
+    private static void startStream(OutputStream out) throws IOException {
+        write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+    }
+
+    /** One SSE event as one HTTP chunk. */
+    private static void chunk(OutputStream out, String data) throws IOException {
+        byte[] event = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(event);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void finishStream(OutputStream out) throws IOException {
+        write(out, "0\r\n\r\n");
+    }
+
+    private static void respond(OutputStream out, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        write(out, "HTTP/1.1 " + status + " " + (status == 200 ? "OK" : "Error") + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n");
+        out.write(body);
+        out.flush();
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The request line and headers, or null at the end of the connection. */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        try {
+            for (int b; (b = in.read()) != -1; ) {
+                head.write(b);
+                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                if (matched == end.length) {
+                    return head.toString(StandardCharsets.US_ASCII);
+                }
+            }
+        } catch (SocketException closed) {
+            return null;
+        }
+        return null;
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
+                return Integer.parseInt(line.substring(colon + 1).strip());
+            }
+        }
+        return 0;
+    }
+}
