@@ -5,10 +5,10 @@
 OPS_WORK="$ROOT/target/bench"
 mkdir -p "$OPS_WORK"
 OPS_STAMP="$OPS_WORK/ops.stamp"
-if [[ ! -f "$OPS_STAMP" || ! -f "$OPS_WORK/ops.classpath" || -n "$(find schemas client inference loop eval topology ops pom.xml \
+if [[ ! -f "$OPS_STAMP" || ! -f "$OPS_WORK/ops.classpath" || -n "$(find schemas client inference server loop eval topology ops pom.xml \
       \( -path '*/src/main/*' -o -name pom.xml \) -newer "$OPS_STAMP" -print -quit)" ]]; then
   echo "building the modules the ops programs need (mvn -q) ..." >&2
   mvn -q -pl ops -am compile dependency:build-classpath -Dmdep.outputFile="$OPS_WORK/ops.classpath" >&2
   touch "$OPS_STAMP"
 fi
-OPS_CLASSPATH="ops/target/classes:topology/target/classes:eval/target/classes:loop/target/classes:inference/target/classes:client/target/classes:schemas/target/classes:$(cat "$OPS_WORK/ops.classpath")"
+OPS_CLASSPATH="ops/target/classes:topology/target/classes:eval/target/classes:loop/target/classes:server/target/classes:inference/target/classes:client/target/classes:schemas/target/classes:$(cat "$OPS_WORK/ops.classpath")"
