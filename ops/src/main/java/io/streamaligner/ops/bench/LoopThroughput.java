@@ -89,7 +89,10 @@ public final class LoopThroughput {
                 ratio(measured, 64, idealAnswerMs), ratio(measured, 256, idealAnswerMs));
     }
 
-    /** One level: a fresh application, a warm-up wave of {@code inFlight} answers, then at least three waves measured. */
+    /**
+     * One level: a fresh application, a warm-up of {@code inFlight} answers (at least eight), then at least three waves
+     * measured.
+     */
     private static Level measure(String servers, int inFlight, int upstreamMs, int alignerMs, Duration timeout,
                                  Map<String, String> kafkaOverrides) throws Exception {
         String run = "throughput-" + UUID.randomUUID().toString().substring(0, 8);
@@ -98,7 +101,8 @@ public final class LoopThroughput {
         settings.put(StreamAlignerConfig.APPLICATION_ID, run);
         settings.put(StreamAlignerConfig.TOPIC_PREFIX, run + ".");
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
-        int warmup = inFlight;
+        // at least eight: the first level runs in a fresh JVM, whose first answers measure the JIT, not the loop
+        int warmup = Math.max(8, inFlight);
         int measuredAnswers = Math.max(24, 3 * inFlight);
         try (SimulatedLatencyModels models = new SimulatedLatencyModels(ROUNDS, Duration.ofMillis(upstreamMs),
                 Duration.ofMillis(alignerMs));
