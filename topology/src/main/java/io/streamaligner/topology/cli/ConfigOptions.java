@@ -1,17 +1,14 @@
 package io.streamaligner.topology.cli;
 
-import io.streamaligner.topology.config.ConfigResolver;
 import io.streamaligner.topology.config.StreamAlignerConfig;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The connection and configuration flags every command that talks to Kafka shares; add it to a command
- * with {@code @Mixin ConfigOptions config} and call {@link #resolve()}. Flags win over the environment,
- * which wins over the file (see {@link ConfigResolver}).
+ * The connection and configuration flags every command that talks to Kafka shares: {@code --bootstrap-servers} and
+ * the {@link SettingsOptions}; add it to a command with {@code @Mixin ConfigOptions config} and call
+ * {@link #resolve()}.
  */
 public final class ConfigOptions {
 
@@ -20,15 +17,8 @@ public final class ConfigOptions {
                     + "where none is set, commands that need Kafka start an embedded broker.")
     private String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:" + ConfigResolver.CONFIG_FILE_VARIABLE + "}",
-            description = "A properties file of settings: Kafka client and Streams properties (security included) "
-                    + "and streamaligner.* settings. Default: the file named by $" + ConfigResolver.CONFIG_FILE_VARIABLE + ".")
-    private Path configFile;
-
-    @Option(names = {"-D", "--property"}, paramLabel = "KEY=VALUE",
-            description = "One setting, overriding the file and STREAM_ALIGNER_* environment variables; repeatable. "
-                    + "E.g. -D processing.guarantee=at_least_once -D streamaligner.topic.prefix=sa.")
-    private Map<String, String> properties = new LinkedHashMap<>();
+    @Mixin
+    private SettingsOptions settings;
 
     /** The configuration from the file, the process environment and these flags. */
     public StreamAlignerConfig resolve() {
@@ -37,10 +27,7 @@ public final class ConfigOptions {
 
     /** As {@link #resolve()}, with the given environment instead of the process's. */
     public StreamAlignerConfig resolve(Map<String, String> environment) {
-        Map<String, String> overrides = new LinkedHashMap<>(properties);
-        if (bootstrapServers != null) {
-            overrides.put(StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        return ConfigResolver.resolve(Optional.ofNullable(configFile), environment, overrides);
+        return settings.resolve(environment, bootstrapServers == null ? Map.of()
+                : Map.of(StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers));
     }
 }

@@ -43,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
     private static final long SHUTDOWN_WAIT_SECONDS = 60;
 
     @Mixin
-    private ConfigOptions config;
+    private SettingsOptions config;
 
     @Option(names = "--model", paramLabel = "DIR", required = true,
             description = "The model folder (optimum's ONNX layout: model.onnx, tokenizer.json, config.json).")
