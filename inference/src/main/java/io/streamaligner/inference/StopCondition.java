@@ -16,4 +16,13 @@ public interface StopCondition {
 
     /** @return where to cut the text and stop, or {@link #NO_STOP} to continue */
     int stopAt(String generatedText);
+
+    /**
+     * How many characters at the end of {@code generatedText} a later call may still cut away (a rule that decides
+     * with look-ahead can cut before text it has already seen): backends hold them back from their listeners until
+     * more text or the end comes, so no delta ever goes beyond the cut.
+     */
+    default int holdBack(CharSequence generatedText) {
+        return 0;
+    }
 }

@@ -11,6 +11,8 @@ public final class StoppingText {
 
     private final StopCondition stop;
     private final StringBuilder text = new StringBuilder();
+    /** How much of the text has been handed on; the rest is held back ({@link StopCondition#holdBack()}). */
+    private int released;
     private boolean stopped;
 
     public StoppingText(StopCondition stop) {
@@ -20,22 +22,35 @@ public final class StoppingText {
     /**
      * Appends a delta and checks the stop condition over the whole text.
      *
-     * @return the part of {@code delta} that belongs to the text: all of it, or what comes before the cut (maybe
-     *         empty); empty once the text has stopped
+     * @return the text to hand on now: up to the cut once the condition cuts, else all but the condition's hold-back
+     *         tail (maybe empty); empty once the text has stopped
      */
     public String append(String delta) {
         if (stopped || delta.isEmpty()) {
             return "";
         }
-        int before = text.length();
         text.append(delta);
         int cut = stop.stopAt(text.toString());
-        if (cut < 0) {
-            return delta;
+        if (cut >= 0) {
+            stopped = true;
+            text.setLength(Math.max(0, Math.min(cut, text.length())));
+            return releaseUpTo(text.length());
         }
-        stopped = true;
-        text.setLength(Math.max(0, Math.min(cut, text.length())));
-        return text.length() > before ? text.substring(before) : "";
+        return releaseUpTo(text.length() - Math.max(0, stop.holdBack(text)));
+    }
+
+    /** The generation ended without a cut (an end token, the length limit, the server's finish): the held-back rest. */
+    public String release() {
+        return releaseUpTo(text.length());
+    }
+
+    private String releaseUpTo(int end) {
+        if (end <= released) {
+            return "";
+        }
+        String out = text.substring(released, end);
+        released = end;
+        return out;
     }
 
     /** Whether the stop condition has cut the text. */

@@ -44,6 +44,37 @@ class StoppingTextTest {
     }
 
     @Test
+    void shouldHoldBackWhatTheConditionMayStillCutAndReleaseItAtTheEnd() {
+        // cuts before trailing spaces once a letter follows them; until then the spaces may still be cut away
+        StopCondition sentence = new StopCondition() {
+            @Override
+            public int stopAt(String whole) {
+                int dot = whole.indexOf('.');
+                return dot >= 0 && whole.substring(dot + 1).strip().length() > 0 ? dot + 1 : NO_STOP;
+            }
+
+            @Override
+            public int holdBack(CharSequence whole) {
+                int held = 0;
+                while (held < whole.length() && whole.charAt(whole.length() - 1 - held) == ' ') {
+                    held++;
+                }
+                return held;
+            }
+        };
+        StoppingText cut = new StoppingText(sentence);
+        assertThat(cut.append("It is.  ")).isEqualTo("It is.");
+        assertThat(cut.append("Next")).isEmpty();
+        assertThat(cut.text()).isEqualTo("It is.");
+
+        StoppingText ended = new StoppingText(sentence);
+        assertThat(ended.append("No stop  ")).isEqualTo("No stop");
+        assertThat(ended.release()).isEqualTo("  ");
+        assertThat(ended.text()).isEqualTo("No stop  ");
+        assertThat(ended.release()).isEmpty();
+    }
+
+    @Test
     void shouldIgnoreEmptyDeltas() {
         StoppingText text = new StoppingText(StopCondition.NEVER);
 

@@ -46,9 +46,22 @@ public final class AlignmentLoop {
     }
 
     /** The upstream stops at the first sentence boundary the segmenter can decide. */
-    static final StopCondition SENTENCE_STOP = text -> {
-        int end = SentenceSegmenter.firstSentenceEnd(text, false);
-        return end < 0 ? StopCondition.NO_STOP : end;
+    static final StopCondition SENTENCE_STOP = new StopCondition() {
+        @Override
+        public int stopAt(String text) {
+            int end = SentenceSegmenter.firstSentenceEnd(text, false);
+            return end < 0 ? StopCondition.NO_STOP : end;
+        }
+
+        /** A boundary is decided past the whitespace after a sentence, which the cut then leaves out. */
+        @Override
+        public int holdBack(CharSequence text) {
+            int held = 0;
+            while (held < text.length() && Character.isWhitespace(text.charAt(text.length() - 1 - held))) {
+                held++;
+            }
+            return held;
+        }
     };
 
     private final UpstreamPrompt upstreamPrompt;

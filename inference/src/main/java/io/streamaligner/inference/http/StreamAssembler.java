@@ -65,6 +65,7 @@ final class StreamAssembler {
             // the text before the token may have met the stop condition first
             if (finishReason == null) {
                 finishReason = FinishReason.END_OF_ANSWER;
+                releaseHeldBack();
             }
             return true;
         }
@@ -102,6 +103,15 @@ final class StreamAssembler {
             default -> endOfAnswer != null && stopReason.filter(endOfAnswer::equals).isPresent()
                     ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
         };
+        releaseHeldBack();
+    }
+
+    /** The text ended without a stop cut: what the stop condition held back goes to the listener. */
+    private void releaseHeldBack() {
+        String rest = text.release();
+        if (!rest.isEmpty()) {
+            listener.onDelta(request.id(), rest);
+        }
     }
 
     void usage(StreamChunk.Usage counts) {

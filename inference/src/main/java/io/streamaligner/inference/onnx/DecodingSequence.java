@@ -169,6 +169,11 @@ final class DecodingSequence {
         if (finishReason == null) {
             finishReason = reason;
         }
+        // what the stop condition held back belongs to the text now (nothing is held back after a cut)
+        String rest = text.release();
+        if (!rest.isEmpty()) {
+            listener.onDelta(request.id(), rest);
+        }
         result.complete(new Completion(request.id(), text.text(), finishReason, promptIds.length, generated,
                 System.nanoTime() - admittedNanos));
         return true;
