@@ -24,6 +24,12 @@ public final class ApiKey {
     private final Path file;
 
     private ApiKey(String value, String environmentVariable, Path file) {
+        if (value != null && !value.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            // an HTTP client would refuse the header and quote it in its message; never quote the key here
+            throw new IllegalArgumentException("the API key" + (environmentVariable != null ? " in " + environmentVariable
+                    : file != null ? " in " + file : "") + " holds a space, a line break or a character outside"
+                    + " printable ASCII; a key file must hold the key alone, on one line");
+        }
         this.value = value;
         this.environmentVariable = environmentVariable;
         this.file = file;

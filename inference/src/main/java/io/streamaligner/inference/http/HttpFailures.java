@@ -24,8 +24,11 @@ import java.util.Optional;
  */
 final class HttpFailures {
 
-    /** The longest wait a {@code Retry-After} may ask for; a longer one is capped (the request's deadline still rules). */
-    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    /**
+     * The longest wait a {@code Retry-After} may ask for; a longer one is capped: the waiting call keeps its place in
+     * the inference stage's in-flight bound, and a request is better ended with its error than held for minutes.
+     */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

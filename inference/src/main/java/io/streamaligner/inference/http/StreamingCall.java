@@ -12,14 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request streamed from the server: the body's lines go through the {@link SseEventReader}, the
  * {@link ChunkParser} and the {@link StreamAssembler}; the call completes at the first of the stop cut, the
  * end-of-answer token, the server's finish, a failure, a timeout found by the generator's watchdog, or a
  * cancellation, and then closes the stream (which closes its connection, so a server that watches for disconnects
- * stops generating). Lines arrive one at a time on the HTTP client's threads; the other entry points may race with
- * them, so every ending goes through {@link #end}, which wins once.
+ * stops generating) — except after the server's own finish, when it reads the body's last bytes so that the
+ * connection serves the next request. Lines arrive one at a time on the HTTP client's threads; the other entry points
+ * may race with them, so every ending goes through {@link #end}, which wins once.
  */
 final class StreamingCall implements Generation, Flow.Subscriber<String> {
 
@@ -31,6 +33,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     private final CompletableFuture<Completion> completion = new CompletableFuture<>();
     private final long startedNanos = System.nanoTime();
     private final Runnable onEnd;
+    private final AtomicBoolean streamClosed = new AtomicBoolean();
 
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<?> exchange;
@@ -77,7 +80,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
 
     /** What to do with the response once its status and headers are in. */
     HttpResponse.BodySubscriber<Void> bodySubscriber(HttpResponse.ResponseInfo response) {
-        lastActivityNanos = System.nanoTime();
+        // headers alone do not start the chunk timeout: the first-byte one runs until the stream's first line
         if (response.statusCode() != 200) {
             return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
                     body -> {
@@ -135,6 +138,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     @Override
     public void onComplete() {
         if (completion.isDone()) {
+            closeStream(true); // drained after the server's finish: the connection goes back to the pool
             return;
         }
         try {
@@ -144,7 +148,9 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
             return;
         }
         if (!completion.isDone() && assembler.finished()) {
-            finish(); // the server sent its finish_reason, then ended the body without [DONE] or a usage chunk
+            // the server sent its finish_reason, then ended the body without [DONE] or a usage chunk
+            end(assembler.completion(System.nanoTime() - startedNanos), null, true);
+            closeStream(true);
         } else if (!completion.isDone()) {
             end(null, HttpFailures.stream(request.id(), endpoint, sawDone
                     ? "ended with [DONE] but no finish_reason" : "ended before the server finished"));
@@ -155,7 +161,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         if (data.equals(SseEventReader.DONE)) {
             sawDone = true;
             if (assembler.finished()) {
-                finish();
+                finishedByServer();
             }
             return;
         }
@@ -166,7 +172,8 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
             return;
         }
         chunk.usage().ifPresent(assembler::usage);
-        if (assembler.append(chunk.text())) {
+        boolean finishedBefore = assembler.finished(); // the usage chunk follows the server's finish
+        if (!finishedBefore && assembler.append(chunk.text())) {
             finish(); // cut here: the rest of the stream is not wanted
             return;
         }
@@ -174,15 +181,24 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
             assembler.serverFinished(chunk.finishReason().get(), chunk.stopReason());
             // the usage chunk, if asked for, comes right after the finish; without include_usage support [DONE] does
             if (chunk.usage().isPresent()) {
-                finish();
+                finishedByServer();
             }
         } else if (chunk.usage().isPresent() && assembler.finished()) {
-            finish();
+            finishedByServer();
         }
     }
 
+    /** The caller's stop cut the text: the rest of the stream is not wanted, and closing it stops the server. */
     private void finish() {
-        end(assembler.completion(System.nanoTime() - startedNanos), null);
+        end(assembler.completion(System.nanoTime() - startedNanos), null, false);
+    }
+
+    /**
+     * The server finished the text: completes now, and reads the body's last bytes so that the connection can serve
+     * the next request (cancelling the body would close it); the watchdog still closes a body that does not end.
+     */
+    private void finishedByServer() {
+        end(assembler.completion(System.nanoTime() - startedNanos), null, true);
     }
 
     /** Called by the watchdog: how long since the last byte, and whether the first one has come. */
@@ -215,19 +231,37 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         end(null, new GenerationException("request " + request.id() + ": cancelled"));
     }
 
-    /** The call's one ending: completes or fails the future (the first caller wins) and closes the stream. */
     private void end(Completion result, InferenceException failure) {
+        end(result, failure, false);
+    }
+
+    /**
+     * The call's one ending: completes or fails the future (the first caller wins), then closes the stream unless
+     * {@code drain} asks to read it to its end first.
+     */
+    private void end(Completion result, InferenceException failure, boolean drain) {
         boolean won = failure == null ? completion.complete(result) : completion.completeExceptionally(failure);
-        if (!won) {
+        // a server's finish keeps reading, also when it follows another ([DONE] after the usage chunk)
+        if (drain && subscription != null && (won || completion.isDone() && !completion.isCompletedExceptionally())) {
             return;
         }
-        Flow.Subscription current = subscription;
-        if (current != null) {
-            current.cancel();
+        closeStream(false);
+    }
+
+    /** Stops reading (unless the body has ended) and leaves the generator's in-flight set; once. */
+    private void closeStream(boolean bodyEnded) {
+        if (!streamClosed.compareAndSet(false, true)) {
+            return;
         }
-        CompletableFuture<?> sent = exchange;
-        if (sent != null && !sent.isDone()) {
-            sent.cancel(true);
+        if (!bodyEnded) {
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
+            }
+            CompletableFuture<?> sent = exchange;
+            if (sent != null && !sent.isDone()) {
+                sent.cancel(true);
+            }
         }
         onEnd.run();
     }

@@ -191,6 +191,37 @@ class HttpTextGeneratorTest {
         }
     }
 
+    /** Until the generator has read its streams to their end (a safety net of seconds, not a measurement). */
+    private static void awaitIdle(HttpTextGenerator generator) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (generator.inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void shouldReuseTheConnectionAfterTheServerFinishedItsStream() throws Exception {
+        server.answering(server.stream("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Done.\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n"
+                + "data: [DONE]\n\n"));
+
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.GENERIC,
+                ApiKind.CHAT))) {
+            for (String id : List.of("r1", "r2", "r3")) {
+                assertThat(completionOf(generator.submit(chatRequest(id), new RecordingListener())).text())
+                        .isEqualTo("Done.");
+                // the completion comes with the usage chunk; the body's end ([DONE], the last chunk) follows at once
+                awaitIdle(generator);
+            }
+        }
+
+        // read to its end, a finished stream leaves its connection to the next request (a cut one closes it)
+        assertThat(server.completionRequests()).hasSize(3)
+                .extracting(LocalOpenAiServer.Received::clientPort).containsOnly(
+                        server.completionRequests().get(0).clientPort());
+    }
+
     @Test
     void shouldStopWhereTheStopConditionCutsAndCloseTheConnection() throws Exception {
         server.answering(server.replayUntilClientLeaves("vllm-chat-end-of-answer.txt", "\"finish_reason\":\"stop\""));

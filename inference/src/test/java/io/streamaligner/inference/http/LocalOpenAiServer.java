@@ -43,7 +43,7 @@ final class LocalOpenAiServer implements AutoCloseable {
 
     /** A request as the server got it. */
     record Received(String method, String path, Map<String, List<String>> headers, byte[] body,
-                    CompletableFuture<Void> clientGone) {
+                    CompletableFuture<Void> clientGone, int clientPort) {
 
         /** The first value of a header, whatever its case. */
         Optional<String> header(String name) {
@@ -167,7 +167,8 @@ final class LocalOpenAiServer implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body, new CompletableFuture<>());
+                    Map.copyOf(exchange.getRequestHeaders()), body, new CompletableFuture<>(),
+                    exchange.getRemoteAddress().getPort());
             received.add(request);
             if (request.method().equals("GET") && request.path().equals("/v1/models")) {
                 status(modelsStatus, Map.of("Content-Type", "application/json"), modelsBody)
