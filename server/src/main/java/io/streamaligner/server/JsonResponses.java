@@ -25,6 +25,10 @@ final class JsonResponses {
     }
 
     static void error(Response response, Callback callback, ApiError error) {
+        if (error.status() == 401) {
+            // RFC 9110 11.6.1: a 401 names the scheme it wants
+            response.getHeaders().put("WWW-Authenticate", "Bearer");
+        }
         send(response, callback, error.status(), error.toJson());
     }
 }

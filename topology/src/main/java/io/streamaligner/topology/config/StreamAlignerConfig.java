@@ -164,6 +164,10 @@ public record StreamAlignerConfig(
             throw new ConfigurationException("unknown setting(s) " + unknown + "; the application's own are " + new TreeSet<>(APP_KEYS));
         }
         SettingsReader read = new SettingsReader(settings);
+        if (read.text(ALIGNER_END_OF_ANSWER_TOKEN).isPresent() && read.text(ALIGNER_URL).isEmpty()) {
+            throw new ConfigurationException(ALIGNER_END_OF_ANSWER_TOKEN + " is set but " + ALIGNER_URL + " is not: the"
+                    + " token is sent to the aligner's server (a model folder names its own in stream_aligner.json)");
+        }
         Map<String, String> topicNames = new LinkedHashMap<>();
         Topics.CONTRACT_NAMES.forEach(name -> read.text(TOPIC_NAME_PREFIX + name).ifPresent(value -> topicNames.put(name, value)));
         return new StreamAlignerConfig(

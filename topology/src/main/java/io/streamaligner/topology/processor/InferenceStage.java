@@ -316,6 +316,11 @@ public final class InferenceStage<W> {
             int from = call.attemptText.length();
             call.attemptText.append(piece);
             int alreadyForwarded = call.forwardedText.length();
+            int overlap = Math.min(call.attemptText.length(), alreadyForwarded);
+            if (from < overlap && !call.attemptText.substring(from, overlap)
+                    .equals(call.forwardedText.substring(from, overlap))) {
+                call.retryDiverged = true; // what was forwarded cannot be taken back
+            }
             if (call.attemptText.length() <= alreadyForwarded) {
                 continue;
             }
@@ -332,6 +337,11 @@ public final class InferenceStage<W> {
     private Outcome reconciled(Call<W> call, Completion completion) {
         String text = completion.text();
         String streamed = call.forwardedText.toString();
+        if (call.retryDiverged) {
+            return new Outcome(null, new GenerationException("a retry wrote other text than the failed attempt had"
+                    + " already streamed (the backend does not repeat itself for this request), and streamed text cannot"
+                    + " be taken back"));
+        }
         if (!text.startsWith(streamed)) {
             return new Outcome(null, new GenerationException("the generator streamed text that is not its completion's"));
         }
@@ -360,6 +370,8 @@ public final class InferenceStage<W> {
         ConcurrentLinkedQueue<String> arrived = new ConcurrentLinkedQueue<>();
         final StringBuilder attemptText = new StringBuilder();
         final StringBuilder forwardedText = new StringBuilder();
+        /** An attempt's text differed from what earlier attempts had forwarded. */
+        boolean retryDiverged;
         int forwardedPieces;
         long deadlineNanos;
         long retryAtNanos;

@@ -88,6 +88,23 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.aligner.server", "sglang")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("streamaligner.aligner.server is set but streamaligner.aligner.url is not");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(
+                StreamAlignerConfig.ALIGNER_END_OF_ANSWER_TOKEN, "<|done|>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("streamaligner.aligner.url is not");
+    }
+
+    @Test
+    void shouldRefuseAKeyThatCannotGoInAHeaderWithoutQuotingIt() throws Exception {
+        java.nio.file.Path twoLines = java.nio.file.Files.writeString(
+                java.nio.file.Files.createTempFile("two-keys", ".key"), "sk-first-secret\nsk-second-secret\n");
+
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
+                "streamaligner.upstream.api-key-file", twoLines.toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("streamaligner.upstream.api-key-file")
+                .hasMessageContaining("line break")
+                .hasMessageNotContaining("secret");
     }
 
     @Test
@@ -96,6 +113,15 @@ class ServerSettingsTest {
                 StreamAlignerConfig.UPSTREAM_URL, "https://api.openai.com/v1", "streamaligner.upstream.server", "openai")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("cannot continue a partly written assistant message");
+    }
+
+    @Test
+    void shouldAcceptOpenAiAsAnUpstreamOnItsCompletionsApiWhichContinuesText() {
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(
+                StreamAlignerConfig.UPSTREAM_URL, "https://api.openai.com/v1", "streamaligner.upstream.server", "openai",
+                "streamaligner.upstream.api", "completions", "streamaligner.upstream.template", "plain"));
+
+        assertThat(config.upstream().server().orElseThrow().api()).isEqualTo(ApiKind.COMPLETIONS);
     }
 
     @Test

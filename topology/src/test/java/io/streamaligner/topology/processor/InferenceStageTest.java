@@ -131,6 +131,24 @@ class InferenceStageTest {
     }
 
     @Test
+    void shouldEndTheRequestWhenARetryWritesOtherTextThanWasAlreadyForwarded() throws InterruptedException {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+        generator.last("r1").stream("Hel");
+        generator.last("r1").fail(true);
+        stage.tick();
+
+        Thread.sleep(25); // past the backoff
+        stage.tick();
+        // a server that does not repeat itself: the retry starts otherwise than what was forwarded
+        generator.last("r1").stream("Hey").stream(" there").complete(FinishReason.EOS);
+        stage.tick();
+
+        assertThat(streamed).containsExactly("r1#0=Hel", "r1#1= there");
+        assertThat(outcomes).singleElement().asString().startsWith("r1 failed: a retry wrote other text");
+    }
+
+    @Test
     void shouldFailARequestOnceItsAttemptsAreSpentAndServeTheOthers() throws InterruptedException {
         InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 2);
         stage.add("bad", "1:x");
