@@ -2,6 +2,9 @@ package io.streamaligner.inference;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StoppingTextTest {
@@ -12,34 +15,55 @@ class StoppingTextTest {
         return at < 0 ? -1 : at + 1;
     };
 
+    /** What the texts under test handed to their listener, in order. */
+    private final List<String> handedOn = new ArrayList<>();
+
+    private StoppingText stoppingText(StopCondition stop) {
+        return new StoppingText(stop, "r1", (id, delta) -> handedOn.add(delta));
+    }
+
+    /** Appends the delta and returns what that handed on. */
+    private String append(StoppingText text, String delta) {
+        int before = handedOn.size();
+        text.append(delta);
+        return String.join("", handedOn.subList(before, handedOn.size()));
+    }
+
+    /** Releases the held-back tail and returns what that handed on. */
+    private String release(StoppingText text) {
+        int before = handedOn.size();
+        text.release();
+        return String.join("", handedOn.subList(before, handedOn.size()));
+    }
+
     @Test
     void shouldKeepEveryDeltaUntilTheStopConditionCuts() {
-        StoppingText text = new StoppingText(FIRST_SENTENCE);
+        StoppingText text = stoppingText(FIRST_SENTENCE);
 
-        assertThat(text.append("First, 2")).isEqualTo("First, 2");
-        assertThat(text.append(" + 2 = 4")).isEqualTo(" + 2 = 4");
+        assertThat(append(text, "First, 2")).isEqualTo("First, 2");
+        assertThat(append(text, " + 2 = 4")).isEqualTo(" + 2 = 4");
         assertThat(text.stopped()).isFalse();
         assertThat(text.text()).isEqualTo("First, 2 + 2 = 4");
     }
 
     @Test
     void shouldKeepOnlyWhatComesBeforeTheCutAndNothingAfterIt() {
-        StoppingText text = new StoppingText(FIRST_SENTENCE);
+        StoppingText text = stoppingText(FIRST_SENTENCE);
         text.append("It is 4");
 
-        assertThat(text.append(". Then")).isEqualTo(".");
+        assertThat(append(text, ". Then")).isEqualTo(".");
         assertThat(text.stopped()).isTrue();
-        assertThat(text.append(" more")).isEmpty();
+        assertThat(append(text, " more")).isEmpty();
         assertThat(text.text()).isEqualTo("It is 4.");
     }
 
     @Test
     void shouldCutInsideTextAlreadyKeptWithoutHandingOnMore() {
         // a condition may cut before the newest delta: the text shrinks, and that delta gives nothing
-        StoppingText text = new StoppingText(whole -> whole.contains("STOP") ? whole.indexOf("ab") : -1);
+        StoppingText text = stoppingText(whole -> whole.contains("STOP") ? whole.indexOf("ab") : -1);
         text.append("xxab");
 
-        assertThat(text.append("STOP")).isEmpty();
+        assertThat(append(text, "STOP")).isEmpty();
         assertThat(text.text()).isEqualTo("xx");
     }
 
@@ -62,23 +86,23 @@ class StoppingTextTest {
                 return held;
             }
         };
-        StoppingText cut = new StoppingText(sentence);
-        assertThat(cut.append("It is.  ")).isEqualTo("It is.");
-        assertThat(cut.append("Next")).isEmpty();
+        StoppingText cut = stoppingText(sentence);
+        assertThat(append(cut, "It is.  ")).isEqualTo("It is.");
+        assertThat(append(cut, "Next")).isEmpty();
         assertThat(cut.text()).isEqualTo("It is.");
 
-        StoppingText ended = new StoppingText(sentence);
-        assertThat(ended.append("No stop  ")).isEqualTo("No stop");
-        assertThat(ended.release()).isEqualTo("  ");
+        StoppingText ended = stoppingText(sentence);
+        assertThat(append(ended, "No stop  ")).isEqualTo("No stop");
+        assertThat(release(ended)).isEqualTo("  ");
         assertThat(ended.text()).isEqualTo("No stop  ");
-        assertThat(ended.release()).isEmpty();
+        assertThat(release(ended)).isEmpty();
     }
 
     @Test
     void shouldIgnoreEmptyDeltas() {
-        StoppingText text = new StoppingText(StopCondition.NEVER);
+        StoppingText text = stoppingText(StopCondition.NEVER);
 
-        assertThat(text.append("")).isEmpty();
+        assertThat(append(text, "")).isEmpty();
         assertThat(text.text()).isEmpty();
         assertThat(text.stopped()).isFalse();
     }

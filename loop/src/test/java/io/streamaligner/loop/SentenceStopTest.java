@@ -1,5 +1,6 @@
 package io.streamaligner.loop;
 
+import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.StoppingText;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,14 +27,15 @@ class SentenceStopTest {
         for (int maxChunk = 1; maxChunk <= 6; maxChunk++) {
             assertThat(cutOf(answer, maxChunk)).as("chunks up to " + maxChunk).isEqualTo(expected);
             for (int trial = 0; trial < 20; trial++) {
-                StoppingText text = new StoppingText(AlignmentLoop.SENTENCE_STOP);
                 StringBuilder handedOn = new StringBuilder();
+                StoppingText text = new StoppingText(AlignmentLoop.SENTENCE_STOP, "r1",
+                        (id, delta) -> handedOn.append(delta));
                 for (int at = 0; at < answer.length() && !text.stopped(); ) {
                     int next = Math.min(answer.length(), at + 1 + random.nextInt(maxChunk));
-                    handedOn.append(text.append(answer.substring(at, next)));
+                    text.append(answer.substring(at, next));
                     at = next;
                 }
-                handedOn.append(text.release());
+                text.release();
                 assertThat(handedOn.toString()).as("handed on, chunks up to " + maxChunk).isEqualTo(text.text());
                 assertThat(text.text()).isEqualTo(expected);
             }
@@ -42,7 +44,7 @@ class SentenceStopTest {
 
     /** The text the stop rule keeps when {@code answer} streams in chunks of {@code chunk} characters. */
     private static String cutOf(String answer, int chunk) {
-        StoppingText text = new StoppingText(AlignmentLoop.SENTENCE_STOP);
+        StoppingText text = new StoppingText(AlignmentLoop.SENTENCE_STOP, "r1", DeltaListener.NONE);
         for (int at = 0; at < answer.length() && !text.stopped(); at += chunk) {
             text.append(answer.substring(at, Math.min(answer.length(), at + chunk)));
         }

@@ -22,7 +22,6 @@ import java.util.Optional;
 final class StreamAssembler {
 
     private final CompletionRequest request;
-    private final DeltaListener listener;
     /** Null when there is no end-of-answer token. */
     private final String endOfAnswer;
     /** The text handed to the listener so far; cut to the stop condition's index once it stops. */
@@ -35,9 +34,8 @@ final class StreamAssembler {
 
     StreamAssembler(CompletionRequest request, DeltaListener listener, Optional<String> endOfAnswerToken) {
         this.request = Objects.requireNonNull(request, "request");
-        this.listener = Objects.requireNonNull(listener, "listener");
         this.endOfAnswer = endOfAnswerToken.orElse(null);
-        this.text = new StoppingText(request.stop());
+        this.text = new StoppingText(request.stop(), request.id(), listener);
     }
 
     /**
@@ -65,7 +63,7 @@ final class StreamAssembler {
             // the text before the token may have met the stop condition first
             if (finishReason == null) {
                 finishReason = FinishReason.END_OF_ANSWER;
-                releaseHeldBack();
+                text.release(); // what the stop condition held back
             }
             return true;
         }
@@ -103,15 +101,7 @@ final class StreamAssembler {
             default -> endOfAnswer != null && stopReason.filter(endOfAnswer::equals).isPresent()
                     ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
         };
-        releaseHeldBack();
-    }
-
-    /** The text ended without a stop cut: what the stop condition held back goes to the listener. */
-    private void releaseHeldBack() {
-        String rest = text.release();
-        if (!rest.isEmpty()) {
-            listener.onDelta(request.id(), rest);
-        }
+        text.release(); // the text ended without a cut: what the stop condition held back
     }
 
     void usage(StreamChunk.Usage counts) {
@@ -138,15 +128,8 @@ final class StreamAssembler {
 
     /** Hands a delta to the listener, cut where the stop condition says (as the engine does). */
     private void emit(String delta) {
-        if (finishReason != null) {
-            return;
-        }
-        String kept = text.append(delta);
-        if (text.stopped()) {
+        if (finishReason == null && text.append(delta)) {
             finishReason = FinishReason.STOP;
-        }
-        if (!kept.isEmpty()) {
-            listener.onDelta(request.id(), kept);
         }
     }
 

@@ -51,7 +51,6 @@ final class DecodingSequence {
     private final int[] promptIds;
     private final int maxNewTokens;
     private final EndTokens endTokens;
-    private final DeltaListener listener;
     private final SequenceSampler sampler;
     private final StreamingDetokenizer detokenizer;
     /** (vocab) this sequence's row of logits, overwritten by the sampler each step. */
@@ -72,11 +71,10 @@ final class DecodingSequence {
     DecodingSequence(CompletionRequest request, int[] promptIds, int maxNewTokens, EndTokens endTokens,
                      Tokenizer tokenizer, int vocabSize, DeltaListener listener) {
         this.request = request;
-        this.text = new StoppingText(request.stop());
+        this.text = new StoppingText(request.stop(), request.id(), listener);
         this.promptIds = promptIds;
         this.maxNewTokens = maxNewTokens;
         this.endTokens = endTokens;
-        this.listener = listener;
         this.sampler = SequenceSampler.create(request.sampling(), vocabSize, promptIds);
         this.detokenizer = new StreamingDetokenizer(tokenizer, promptIds);
         this.logits = new float[vocabSize];
@@ -153,15 +151,8 @@ final class DecodingSequence {
 
     /** Hands a delta to the listener, cut where the stop condition says. */
     private void emit(String delta) {
-        if (finishReason != null) {
-            return;
-        }
-        String kept = text.append(delta);
-        if (text.stopped()) {
+        if (finishReason == null && text.append(delta)) {
             finishReason = FinishReason.STOP;
-        }
-        if (!kept.isEmpty()) {
-            listener.onDelta(request.id(), kept);
         }
     }
 
@@ -170,10 +161,7 @@ final class DecodingSequence {
             finishReason = reason;
         }
         // what the stop condition held back belongs to the text now (nothing is held back after a cut)
-        String rest = text.release();
-        if (!rest.isEmpty()) {
-            listener.onDelta(request.id(), rest);
-        }
+        text.release();
         result.complete(new Completion(request.id(), text.text(), finishReason, promptIds.length, generated,
                 System.nanoTime() - admittedNanos));
         return true;
