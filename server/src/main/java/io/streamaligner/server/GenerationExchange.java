@@ -42,7 +42,7 @@ final class GenerationExchange implements DeltaListener {
     /** The server's threads, where chunks are formatted and written. */
     private final Executor writers;
     private final Object lock = new Object();
-    /** What the engine has streamed so far (a stream holds back a tail that may start a stop string). */
+    /** What the engine has streamed so far (the engine holds back a tail that may start a stop string). */
     private final StringBuilder received = new StringBuilder();
     private State state = State.WAITING;
     private SseStream stream;
@@ -100,26 +100,19 @@ final class GenerationExchange implements DeltaListener {
         writers.execute(this::flushDeltas);
     }
 
-    /**
-     * Queues a chunk for each delta that has arrived, up to where a stop string may still begin (that tail waits for
-     * the next delta or the completion); on a server thread.
-     */
+    /** Queues a chunk for each delta that has arrived; on a server thread. */
     private void flushDeltas() {
         SseStream target;
         synchronized (lock) {
             flushScheduled = false;
-            if (state == State.DONE) {
-                return;
-            }
-            int safe = prepared.stops().safeLength(received);
-            if (deltaEnds.isEmpty() || deltaEnds.peekFirst() > safe) {
+            if (state == State.DONE || deltaEnds.isEmpty()) {
                 return;
             }
             StringBuilder queued = new StringBuilder();
             if (state == State.WAITING) {
                 openStream(queued);
             }
-            queueDeltas(queued, received, safe);
+            queueDeltas(queued, received, received.length());
             target = stream;
             // queued under the lock so that chunks keep their order; written outside it
             target.queue(queued.toString());
@@ -169,7 +162,7 @@ final class GenerationExchange implements DeltaListener {
             if (state == State.WAITING) {
                 openStream(queued);
             }
-            // the completion's text is the cut one: send what was held back of it, delta by delta as far as it goes
+            // the deltas not flushed yet, and the rest of the text from a generator that streamed less
             String text = completion.text();
             queueDeltas(queued, text, text.length());
             if (text.length() > sent) {

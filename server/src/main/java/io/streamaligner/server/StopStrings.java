@@ -8,12 +8,12 @@ import java.util.Optional;
 
 /**
  * A request's {@code stop} strings as the engine's stop rule: the text is cut at the earliest occurrence, the stop
- * string left out, and the string that matched is remembered for {@code stop_reason}. One instance per request: the
- * engine thread calls {@link #stopAt} and, through the delta listener, {@link #safeLength}.
+ * string left out, and the string that matched is remembered for {@code stop_reason}. One instance per request,
+ * called on the engine thread.
  *
- * <p>The engine streams each delta before it knows whether the next one completes a stop string, so a streaming
- * response holds back a tail that could still begin one ({@link #safeLength}); what is sent is then always a
- * prefix of the final, cut text.
+ * <p>A delta may end with the start of a stop string that the next one completes: {@link #holdBack} names that
+ * tail, which the engine keeps from the listener until it knows, so what is streamed is always a prefix of the
+ * final, cut text.
  */
 final class StopStrings implements StopCondition {
 
@@ -62,6 +62,11 @@ final class StopStrings implements StopCondition {
             matched = which;
         }
         return earliest;
+    }
+
+    @Override
+    public int holdBack(CharSequence generatedText) {
+        return generatedText.length() - safeLength(generatedText);
     }
 
     /**
