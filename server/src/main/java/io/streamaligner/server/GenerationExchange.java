@@ -189,35 +189,23 @@ final class GenerationExchange implements DeltaListener {
         if (error.status() >= 500) {
             LOG.warn("request {} failed: {}", prepared.request().id(), error.getMessage());
         }
-        State before;
-        SseStream target;
-        synchronized (lock) {
-            before = state;
-            state = State.DONE;
-            target = stream;
-        }
-        if (before == State.WAITING) {
+        Ended ended = markDone();
+        if (ended.before() == State.WAITING) {
             JsonResponses.error(response, callback, error);
-        } else if (before == State.STREAMING) {
+        } else if (ended.before() == State.STREAMING) {
             // the status has gone out already: the error becomes the stream's last event, as vLLM sends it
-            target.end(SseStream.event(error.toJson()) + SseStream.DONE);
+            ended.stream().end(SseStream.event(error.toJson()) + SseStream.DONE);
         }
     }
 
     /** Jetty reports the request failed: the connection closed, or a write stuck past the idle timeout. */
     private void requestFailed(Throwable cause) {
         clientGoneAway();
-        State before;
-        SseStream target;
-        synchronized (lock) {
-            before = state;
-            state = State.DONE;
-            target = stream;
-        }
-        if (before == State.WAITING) {
+        Ended ended = markDone();
+        if (ended.before() == State.WAITING) {
             callback.failed(cause);
-        } else if (before == State.STREAMING) {
-            target.abort(cause); // fails the callback once a write in flight has returned
+        } else if (ended.before() == State.STREAMING) {
+            ended.stream().abort(cause); // fails the callback once a write in flight has returned
         }
         // DONE: the last write owns the callback, and Jetty fails that write
     }
@@ -225,8 +213,19 @@ final class GenerationExchange implements DeltaListener {
     /** A write failed (SseStream fails the callback itself). */
     private void writeFailed(Throwable cause) {
         clientGoneAway();
+        markDone();
+    }
+
+    /** The state before the exchange ended, and its stream if it had opened one. */
+    private record Ended(State before, SseStream stream) {
+    }
+
+    /** Ends the exchange: nothing more is queued after this. */
+    private Ended markDone() {
         synchronized (lock) {
+            Ended ended = new Ended(state, stream);
             state = State.DONE;
+            return ended;
         }
     }
 
