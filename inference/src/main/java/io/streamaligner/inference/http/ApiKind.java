@@ -1,9 +1,5 @@
 package io.streamaligner.inference.http;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** Which OpenAI-compatible endpoint a backend posts to. */
 public enum ApiKind {
 
@@ -32,16 +28,7 @@ public enum ApiKind {
      * @throws IllegalArgumentException for any other value, listing the accepted ones
      */
     public static ApiKind fromConfigValue(String value) {
-        if (value != null) {
-            String wanted = value.strip().toLowerCase(Locale.ROOT);
-            for (ApiKind kind : values()) {
-                if (kind.configValue.equals(wanted)) {
-                    return kind;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown API kind '" + value + "'; expected one of "
-                + Arrays.stream(values()).map(ApiKind::configValue).collect(Collectors.joining(", ")));
+        return ConfigValues.parse(values(), ApiKind::configValue, value, "API kind");
     }
 
     /** The endpoint path below the base URL. */

@@ -41,6 +41,8 @@ public final class HttpTextGenerator implements TextGenerator {
 
     /** The shortest time the start-up probe of {@code /models} gets. */
     private static final int PROBE_TIMEOUT_FLOOR_MS = 1_000;
+    /** Thread-safe once configured: shared by every generator, its probe and its request bodies. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpModelSettings settings;
     private final String servedModel;
@@ -60,9 +62,8 @@ public final class HttpTextGenerator implements TextGenerator {
         this.servedModel = servedModel;
         this.client = client;
         this.clientThreads = clientThreads;
-        ObjectMapper json = new ObjectMapper();
-        this.bodies = new RequestBodyBuilder(json, settings, servedModel);
-        this.parser = new ChunkParser(json, settings.api());
+        this.bodies = new RequestBodyBuilder(JSON, settings, servedModel);
+        this.parser = new ChunkParser(JSON, settings.api());
         this.endpointUri = settings.endpoint(settings.api().path());
         this.endpoint = "POST " + endpointUri;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("http-watchdog"));
@@ -117,10 +118,8 @@ public final class HttpTextGenerator implements TextGenerator {
         } catch (IllegalArgumentException e) {
             return Generation.failed(new GenerationException("request " + request.id() + ": " + e.getMessage(), e));
         }
-        StreamingCall[] self = new StreamingCall[1];
         StreamingCall call = new StreamingCall(request, listener, endpoint, parser, settings.endOfAnswerToken(),
-                () -> inFlight.remove(self[0]));
-        self[0] = call;
+                inFlight::remove);
         inFlight.add(call);
         if (closed.get()) {
             call.abort(closedError()); // closed between the check and the add: close() may have missed it
@@ -227,7 +226,7 @@ public final class HttpTextGenerator implements TextGenerator {
     private static List<String> listedModels(String body, URI models) {
         JsonNode data;
         try {
-            data = new ObjectMapper().readTree(body).path("data");
+            data = JSON.readTree(body).path("data");
         } catch (IOException e) {
             throw new HttpBackendException("GET " + models + " did not answer JSON: " + ChunkParser.excerpt(body), e);
         }

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamaligner.inference.SamplingParams;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Which OpenAI-compatible server a backend talks to, and the one place for what differs between them: which sampling
@@ -54,16 +51,7 @@ public enum ServerKind {
      * @throws IllegalArgumentException for any other value, listing the accepted ones
      */
     public static ServerKind fromConfigValue(String value) {
-        if (value != null) {
-            String wanted = value.strip().toLowerCase(Locale.ROOT);
-            for (ServerKind kind : values()) {
-                if (kind.configValue.equals(wanted)) {
-                    return kind;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown server kind '" + value + "'; expected one of "
-                + Arrays.stream(values()).map(ServerKind::configValue).collect(Collectors.joining(", ")));
+        return ConfigValues.parse(values(), ServerKind::configValue, value, "server kind");
     }
 
     /**

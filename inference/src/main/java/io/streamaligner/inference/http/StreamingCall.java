@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One request streamed from the server: the body's lines go through the {@link SseEventReader}, the
@@ -32,7 +33,8 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     private final SseEventReader events = new SseEventReader();
     private final CompletableFuture<Completion> completion = new CompletableFuture<>();
     private final long startedNanos = System.nanoTime();
-    private final Runnable onEnd;
+    /** Told once the call is over and its stream closed (or read to its end). */
+    private final Consumer<StreamingCall> onEnd;
     private final AtomicBoolean streamClosed = new AtomicBoolean();
 
     private volatile Flow.Subscription subscription;
@@ -44,7 +46,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     private boolean sawDone;
 
     StreamingCall(CompletionRequest request, DeltaListener listener, String endpoint, ChunkParser parser,
-                  Optional<String> endOfAnswerToken, Runnable onEnd) {
+                  Optional<String> endOfAnswerToken, Consumer<StreamingCall> onEnd) {
         this.request = request;
         this.endpoint = endpoint;
         this.parser = parser;
@@ -263,6 +265,6 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
                 sent.cancel(true);
             }
         }
-        onEnd.run();
+        onEnd.accept(this);
     }
 }
