@@ -90,11 +90,6 @@ public record HttpModelSettings(URI baseUrl, ApiKind api, ServerKind server, Str
                 chunkTimeout, Optional.of(token), bosToken);
     }
 
-    public HttpModelSettings withBosToken(String token) {
-        return new HttpModelSettings(baseUrl, api, server, servedModel, apiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, endOfAnswerToken, Optional.of(token));
-    }
-
     /** {@code {baseUrl}/{path}}. */
     URI endpoint(String path) {
         return URI.create(baseUrl + "/" + path);
