@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A model served by an OpenAI-compatible server (vLLM, SGLang, llama.cpp, TGI, Ollama, OpenAI, or our own
  * {@code serve}), behind the asynchronous {@link TextGenerator} contract: each {@link #submit} posts one streaming
  * request on the JDK's {@link HttpClient} and returns at once; the text arrives as server-sent events, read line by
- * line on the client's threads, and goes to the listener as it comes.
+ * line on the client's selector thread, and goes to the listener as it comes.
  *
  * <p>Each submit is one attempt: the failure says whether a retry may help and how long the server asked to wait
  * ({@link HttpFailures}), and the caller, which owns the request's deadline and attempt budget, decides. A watchdog
@@ -47,7 +48,7 @@ public final class HttpTextGenerator implements TextGenerator {
     private final HttpModelSettings settings;
     private final String servedModel;
     private final HttpClient client;
-    private final ExecutorService clientThreads;
+    private final ExecutorService senders;
     private final ScheduledExecutorService watchdog;
     private final RequestBodyBuilder bodies;
     private final ChunkParser parser;
@@ -57,11 +58,11 @@ public final class HttpTextGenerator implements TextGenerator {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpTextGenerator(HttpModelSettings settings, String servedModel, HttpClient client,
-                              ExecutorService clientThreads) {
+                              ExecutorService senders) {
         this.settings = settings;
         this.servedModel = servedModel;
         this.client = client;
-        this.clientThreads = clientThreads;
+        this.senders = senders;
         this.bodies = new RequestBodyBuilder(JSON, settings, servedModel);
         this.parser = new ChunkParser(JSON, settings.api());
         this.endpointUri = settings.endpoint(settings.api().path());
@@ -80,12 +81,15 @@ public final class HttpTextGenerator implements TextGenerator {
      */
     public static HttpTextGenerator open(HttpModelSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        ExecutorService threads = Executors.newCachedThreadPool(daemon("http-client"));
+        ExecutorService threads = Executors.newCachedThreadPool(daemon("http-send"));
         HttpClient client = HttpClient.newBuilder()
                 // servers stream over HTTP/1.1; an h2c upgrade attempt would only cost a round trip
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
-                .executor(threads)
+                // the client's own tasks run where they arise: a stream's chunks are read, split and parsed on the
+                // selector thread that received them, rather than each handed to another thread (a wake-up per
+                // token, which cost more than the parsing); nothing on that path blocks
+                .executor(Runnable::run)
                 .build();
         try {
             String model = resolveServedModel(settings, client);
@@ -130,7 +134,21 @@ public final class HttpTextGenerator implements TextGenerator {
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.apiKey().value().ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        call.exchangeStarted(client.sendAsync(http.build(), call::bodySubscriber));
+        HttpRequest built = http.build();
+        try {
+            // sending starts on a thread of ours: with the inline executor above, resolving the host and opening a
+            // connection would otherwise happen on the caller's (a stream thread's) thread
+            senders.execute(() -> {
+                try {
+                    call.exchangeStarted(client.sendAsync(built, call::bodySubscriber));
+                } catch (RuntimeException e) {
+                    call.abort(new GenerationException("request " + request.id() + ": " + endpoint + " could not be sent: "
+                            + e.getMessage(), e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            call.abort(closedError()); // closed meanwhile
+        }
         return call;
     }
 
@@ -148,7 +166,7 @@ public final class HttpTextGenerator implements TextGenerator {
         for (StreamingCall call : new ArrayList<>(inFlight)) {
             call.abort(closedError());
         }
-        clientThreads.shutdownNow();
+        senders.shutdownNow();
     }
 
     @Override
