@@ -11,19 +11,18 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 /**
- * One HTTP request's generation, from submission to the last byte, with no thread waiting on it. The engine's
- * thread only appends each delta and, when no flush is pending, hands one to the server's threads: formatting chunks
- * and writing them would otherwise cost the engine a JSON document and a socket write per token, which is a large
- * part of a small model's step. Deltas that arrive while a flush is pending go out in one write, still one chunk
- * each, as servers send them (clients count chunks as tokens when a stream is cut before its usage). The completion,
- * too, is written on the server's threads: the last chunks or the whole JSON response. A client that disconnects — a write fails, or Jetty reports the request failed —
- * cancels the generation, so the engine stops spending steps on it.
+ * One HTTP request's generation, from submission to the last byte, with no thread waiting on it. Each delta becomes
+ * its chunk on the engine's thread, as servers send them (one per token: clients count chunks as tokens when a stream
+ * is cut before its usage), laid out once per response so that only the text is escaped, and is written there with a
+ * non-blocking write; chunks that come while a write is in flight go out together in the next one. Handing each delta
+ * to another thread instead would cost a thread wake-up per token, more than the write. The completion's last chunks,
+ * or the whole JSON response, are written on the thread that completes the generation. A client that disconnects —
+ * a write fails, or Jetty reports the request failed — cancels the generation, so the engine stops spending steps on
+ * it.
  *
  * <p>A stream's headers go out with its first text, so a generation that fails before any (a prompt too long for
  * the context) is still answered with an HTTP error status rather than an error event.
@@ -39,17 +38,11 @@ final class GenerationExchange implements DeltaListener {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    /** The server's threads, where chunks are formatted and written. */
-    private final Executor writers;
     private final Object lock = new Object();
-    /** What the engine has streamed so far (the engine holds back a tail that may start a stop string). */
-    private final StringBuilder received = new StringBuilder();
     private State state = State.WAITING;
     private SseStream stream;
-    private int sent;
-    /** Where each delta not yet sent ends in {@link #received}, oldest first. */
-    private final ArrayDeque<Integer> deltaEnds = new ArrayDeque<>();
-    private boolean flushScheduled;
+    /** How much of the generated text has gone into chunks (the engine holds back a tail that may start a stop string). */
+    private int sentChars;
     private volatile boolean clientGone;
     private volatile Generation generation;
 
@@ -60,7 +53,6 @@ final class GenerationExchange implements DeltaListener {
         this.request = Objects.requireNonNull(request, "request");
         this.response = Objects.requireNonNull(response, "response");
         this.callback = Objects.requireNonNull(callback, "callback");
-        this.writers = request.getContext();
     }
 
     /** Submits the generation; returns at once. */
@@ -77,56 +69,31 @@ final class GenerationExchange implements DeltaListener {
         if (clientGone) {
             submitted.cancel();
         }
-        submitted.completion().whenCompleteAsync(this::finished, writers);
+        submitted.completion().whenComplete(this::finished);
     }
 
-    /** A delta, on the engine thread: appended; a flush is handed to the server's threads unless one is pending. */
+    /** A delta, on the engine's thread: its chunk is queued and written (or goes with the write in flight). */
     @Override
     public void onDelta(String requestId, String delta) {
         if (!prepared.stream()) {
             return;
         }
-        synchronized (lock) {
-            if (state == State.DONE) {
-                return;
-            }
-            received.append(delta);
-            deltaEnds.addLast(received.length());
-            if (flushScheduled) {
-                return;
-            }
-            flushScheduled = true;
-        }
-        writers.execute(this::flushDeltas);
-    }
-
-    /** Queues a chunk for each delta that has arrived; on a server thread. */
-    private void flushDeltas() {
         SseStream target;
         synchronized (lock) {
-            flushScheduled = false;
-            if (state == State.DONE || deltaEnds.isEmpty()) {
+            if (state == State.DONE) {
                 return;
             }
             StringBuilder queued = new StringBuilder();
             if (state == State.WAITING) {
                 openStream(queued);
             }
-            queueDeltas(queued, received, received.length());
+            queued.append(prepared.shape().textEvent(delta));
+            sentChars += delta.length();
             target = stream;
             // queued under the lock so that chunks keep their order; written outside it
             target.queue(queued.toString());
         }
         target.flush();
-    }
-
-    /** Queues one chunk per delta of {@code text} that ends by {@code upTo}. Holds the lock. */
-    private void queueDeltas(StringBuilder queued, CharSequence text, int upTo) {
-        while (!deltaEnds.isEmpty() && deltaEnds.peekFirst() <= upTo) {
-            int end = deltaEnds.removeFirst();
-            queued.append(SseStream.event(prepared.shape().text(text.subSequence(sent, end).toString())));
-            sent = end;
-        }
     }
 
     private void finished(Completion completion, Throwable failure) {
@@ -162,12 +129,11 @@ final class GenerationExchange implements DeltaListener {
             if (state == State.WAITING) {
                 openStream(queued);
             }
-            // the deltas not flushed yet, and the rest of the text from a generator that streamed less
+            // the rest of the text, from a generator that streamed less than it wrote
             String text = completion.text();
-            queueDeltas(queued, text, text.length());
-            if (text.length() > sent) {
-                queued.append(SseStream.event(shape.text(text.substring(sent))));
-                sent = text.length();
+            if (text.length() > sentChars) {
+                queued.append(shape.textEvent(text.substring(sentChars)));
+                sentChars = text.length();
             }
             queued.append(SseStream.event(shape.finish(finish(completion))));
             if (shape.includeUsage()) {

@@ -1,5 +1,6 @@
 package io.streamaligner.server;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -12,11 +13,17 @@ import java.util.Objects;
  */
 abstract class ResponseShape {
 
+    /** A text no model writes in a chunk's place, and how JSON writes it. */
+    private static final String TEXT_SLOT = "\u0000";
+    private static final String QUOTED_TEXT_SLOT = "\"\\u0000\"";
+
     private final String id;
     private final String object;
     private final long created;
     private final String model;
     private final boolean includeUsage;
+    /** The text chunk's event around its text, laid out on first use (a race lays it out twice, the same). */
+    private TextEventLayout textEventLayout;
 
     /**
      * @param object       the response's {@code object}: {@code chat.completion.chunk}, {@code text_completion}, …
@@ -35,6 +42,26 @@ abstract class ResponseShape {
 
     /** A chunk of generated text. */
     abstract ObjectNode text(String text);
+
+    /**
+     * A chunk of generated text as a formatted event ({@code data: {json}\n\n}), equal to {@code SseStream.event(text(text))}.
+     * A stream writes one per token, so the chunk is laid out once per response and only the text is escaped each time.
+     */
+    final String textEvent(String text) {
+        TextEventLayout layout = textEventLayout;
+        if (layout == null) {
+            // the text is the chunk's last string: after id, object and model, whatever they hold
+            String laidOut = SseStream.event(text(TEXT_SLOT));
+            int slot = laidOut.lastIndexOf(QUOTED_TEXT_SLOT);
+            layout = new TextEventLayout(laidOut.substring(0, slot), laidOut.substring(slot + QUOTED_TEXT_SLOT.length()));
+            textEventLayout = layout;
+        }
+        return layout.head() + '"' + String.valueOf(JsonStringEncoder.getInstance().quoteAsString(text)) + '"'
+                + layout.tail();
+    }
+
+    private record TextEventLayout(String head, String tail) {
+    }
 
     /** The chunk that ends the choice. */
     abstract ObjectNode finish(Finish finish);
