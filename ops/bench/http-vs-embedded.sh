@@ -2,11 +2,12 @@
 # What serving both models over HTTP costs the loop, beside the embedded engine, in one run
 # (ops/src/main/java/io/streamaligner/ops/bench/HttpVsEmbedded.java).
 #
-#   ops/bench/http-vs-embedded.sh [--prompts 64] [--in-flight 8] [--repeats 3] [--kafka KEY=VALUE ...]
+#   ops/bench/http-vs-embedded.sh [--prompts 64] [--in-flight 8] [--repeats 5] [--warmup-s 150] [--kafka KEY=VALUE ...]
 #
 # The real Kafka loop (embedded broker, exactly_once_v2, default wiring) with the bundled models and the same greedy
 # toy prompts: once on the embedded engine, once with the upstream and the aligner each behind the project's
-# OpenAI-compatible server (what `serve` runs) on loopback, over the chat API with streaming. Arms alternate; medians.
+# OpenAI-compatible server (what `serve` runs) on loopback, over the chat API with streaming. Both arms first run
+# unmeasured for --warmup-s seconds (the JIT needs minutes on two cores); then arms alternate; medians.
 # The last line:
 #   http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y
 # (X: HTTP round p50 minus embedded round p50, ms; Y: HTTP answers/s ÷ embedded answers/s).

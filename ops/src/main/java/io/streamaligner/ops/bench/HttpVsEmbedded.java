@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * What serving the models over HTTP costs the loop: the same bundled models and the same greedy toy prompts, a fixed
  * number in flight, once with both models on the embedded engine and once with both behind {@link OpenAiServer} (what
  * {@code serve} runs) on loopback, reached through the HTTP backend. Arms alternate over several repetitions in one
- * JVM, each on a fresh application after a warm-up; medians are reported. Entry point of
+ * JVM, each on a fresh application after a warm-up wave; medians are reported. Both arms first run unmeasured for a
+ * while ({@code --warmup-s}): on two cores the JIT compiles the broker's, Streams' and the HTTP path's hot code for
+ * minutes, and a measured run that overlaps it measures the compiler. Entry point of
  * {@code ops/bench/http-vs-embedded.sh}.
  *
  * <p>Round latency: for each answer, the time from its submission to its first sentence, then between consecutive
@@ -52,7 +54,8 @@ public final class HttpVsEmbedded {
     public static void main(String[] args) throws Exception {
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
-        int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "3"));
+        int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
+        double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "150"));
         Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
         List<AlignmentRequest> requests = requests(prompts);
 
@@ -66,12 +69,25 @@ public final class HttpVsEmbedded {
                 Map<String, String> overHttp = Map.of(
                         StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
                         StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString());
+                // both arms, unmeasured, until the JIT has compiled the broker's, Streams' and both arms' hot code: on
+                // two cores it takes a minute or more, and a cold arm measures the compiler, not the loop
+                long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int round = 1; System.nanoTime() < warmupEnd; round++) {
+                    for (Arm arm : Arm.values()) {
+                        log("warm-up " + round + ": " + arm.name().toLowerCase(Locale.ROOT) + " ...");
+                        measure(config(broker.bootstrapServers(), kafkaOverrides, arm == Arm.HTTP ? overHttp : Map.of()),
+                                requests, inFlight);
+                    }
+                }
                 for (int repeat = 1; repeat <= repeats; repeat++) {
                     for (Arm arm : Arm.values()) {
                         log("repeat " + repeat + " of " + repeats + ": " + arm.name().toLowerCase(Locale.ROOT) + " ...");
                         StreamAlignerConfig config = config(broker.bootstrapServers(), kafkaOverrides,
                                 arm == Arm.HTTP ? overHttp : Map.of());
-                        measured.computeIfAbsent(arm, a -> new ArrayList<>()).add(measure(config, requests, inFlight));
+                        Measured run = measure(config, requests, inFlight);
+                        log(String.format(Locale.ROOT, "  round p50 %.1f ms, %.2f answers/s", run.roundP50Ms(),
+                                run.answersPerSecond()));
+                        measured.computeIfAbsent(arm, a -> new ArrayList<>()).add(run);
                     }
                 }
             }
@@ -84,7 +100,8 @@ public final class HttpVsEmbedded {
         double embeddedRate = median(measured.get(Arm.EMBEDDED).stream().map(Measured::answersPerSecond).toList());
         double httpRate = median(measured.get(Arm.HTTP).stream().map(Measured::answersPerSecond).toList());
         System.out.printf(Locale.ROOT, "%nthe Kafka loop (embedded broker, exactly_once_v2, in-memory wiring), bundled models, "
-                + "%d greedy toy prompts at %d in flight; medians of %d runs per arm%n", prompts, inFlight, repeats);
+                + "%d greedy toy prompts at %d in flight; medians of %d runs per arm after a %.0f s warm-up%n", prompts, inFlight,
+                repeats, warmupSeconds);
         System.out.printf(Locale.ROOT, "%-28s %14s %12s%n", "models", "round p50 ms", "answers/s");
         System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f%n", "embedded engine", embeddedRound, embeddedRate);
         System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f%n", "behind serve (HTTP, SSE)", httpRound, httpRate);
