@@ -8,6 +8,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Continuous batching on one engine thread, which alone touches the session and the cache.
@@ -33,7 +35,17 @@ final class BatchScheduler implements Runnable {
     /** guarded by lock */
     private boolean closed;
 
+    /** Minimum shared prompt tokens worth resuming from a kept cache rather than a batched prefill. */
+    static final int MIN_REUSED_TOKENS = 16;
+
+    private final AtomicLong prefilledTokens = new AtomicLong();
+    private final AtomicLong reusedTokens = new AtomicLong();
+    private final AtomicLong decodeSteps = new AtomicLong();
+    private final AtomicLong forwardNanos = new AtomicLong();
+
     // engine-thread state
+    /** Finished rows' caches, kept for later prompts that start the same way. */
+    private final PrefixCache prefixes;
     /** (rows, kv_heads, length, head_dim) per layer; null while idle. */
     private KvCache cache;
     /** (rows) the sequence in each row of the cache, null once it has finished. */
@@ -43,12 +55,19 @@ final class BatchScheduler implements Runnable {
     /** (rows × (length + 1)) scratch for the decode step's attention mask. */
     private long[] maskScratch = new long[0];
 
-    BatchScheduler(OrtEnvironment env, ForwardPass forward, int maxBatchSize, long padTokenId) {
+    /** @param prefixCacheBytes the memory finished rows' caches may take while kept for later prompts; 0 keeps none */
+    BatchScheduler(OrtEnvironment env, ForwardPass forward, int maxBatchSize, long padTokenId, long prefixCacheBytes) {
         this.env = env;
         this.forward = forward;
         this.signature = forward.signature();
         this.maxBatchSize = maxBatchSize;
         this.padTokenId = padTokenId;
+        this.prefixes = new PrefixCache(prefixCacheBytes, signature.kvBytesPerToken());
+    }
+
+    /** What the engine has done so far. */
+    EngineStatistics statistics() {
+        return new EngineStatistics(prefilledTokens.get(), reusedTokens.get(), decodeSteps.get(), forwardNanos.get());
     }
 
     /** Queues sequences; they join the running batch at the next step boundary, together. */
@@ -110,6 +129,7 @@ final class BatchScheduler implements Runnable {
                 waiting.clear();
             }
             failBatch(List.of(), closedError);
+            prefixes.close();
         }
     }
 
@@ -135,57 +155,183 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Prefills the newcomers (in passes of similar prompt lengths, see {@link PrefillGroups}), gives each its
-     * first token, and merges the unfinished ones into the running batch.
+     * Prefills the newcomers — each on top of a kept cache when its prompt starts with enough of what that cache holds
+     * ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups}) —
+     * gives each its first token, and merges the unfinished ones into the running batch.
      */
     private void admit(List<DecodingSequence> newcomers) throws OrtException {
         long now = System.nanoTime();
         newcomers.forEach(s -> s.admitted(now));
-        int[] lengths = newcomers.stream().mapToInt(s -> s.promptIds().length).toArray();
         List<KvCache> prefills = new ArrayList<>();
         try {
-            List<KvCache.RowSlice> slices = new ArrayList<>();
-            List<DecodingSequence> merged = new ArrayList<>();
-            keepLiveRows(slices, merged);
-            boolean batchWasIdle = merged.isEmpty();
-            DecodingSequence[] onlyPassRows = null;
-            int[] onlyPassPadding = null;
+            FirstTokens first = new FirstTokens();
+            keepLiveRows(first.slices, first.merged);
+            boolean batchWasIdle = first.merged.isEmpty();
+            List<DecodingSequence> fresh = new ArrayList<>();
+            List<DecodingSequence> resuming = new ArrayList<>();
+            KvCache resumed = resume(newcomers, resuming, fresh);
+            if (resumed != null) {
+                prefills.add(resumed);
+                first.take(resumed, resuming, resumed.length());
+            }
+            int[] lengths = fresh.stream().mapToInt(s -> s.promptIds().length).toArray();
             for (int[] group : PrefillGroups.split(lengths)) {
                 List<DecodingSequence> pass = new ArrayList<>();
                 for (int index : group) {
-                    pass.add(newcomers.get(index));
+                    pass.add(fresh.get(index));
                 }
                 int width = pass.get(pass.size() - 1).promptIds().length;
                 KvCache prefilled = prefill(pass, width);
                 prefills.add(prefilled);
-                onlyPassRows = new DecodingSequence[pass.size()];
-                onlyPassPadding = new int[pass.size()];
-                for (int i = 0; i < pass.size(); i++) {
-                    DecodingSequence sequence = pass.get(i);
-                    int length = sequence.promptIds().length;
-                    onlyPassPadding[i] = width - length;
-                    // the logits buffer is reused by the next run: take each first token now
-                    forward.copyLogits(i, width - 1, sequence.logits());
-                    if (!sequence.accept()) {
-                        onlyPassRows[i] = sequence;
-                        slices.add(new KvCache.RowSlice(prefilled, i, length));
-                        merged.add(sequence);
-                    }
-                }
+                first.take(prefilled, pass, width);
             }
+            keep(first.finishedSlices, first.finished);
             if (batchWasIdle && prefills.size() == 1) {
                 // the common case of an idle engine: the prefill's cache is the batch, no copy
                 closeCache();
                 cache = prefills.remove(0);
-                rows = onlyPassRows;
-                padding = onlyPassPadding;
-            } else if (merged.isEmpty()) {
+                rows = first.lastPassRows;
+                padding = first.lastPassPadding;
+            } else if (first.merged.isEmpty()) {
                 clearBatch();
             } else {
-                replaceCache(slices, merged);
+                replaceCache(first.slices, first.merged);
             }
         } finally {
             prefills.forEach(KvCache::close);
+        }
+    }
+
+    /** What the prefill passes of one admission left: first tokens taken, rows to merge, rows finished at once. */
+    private final class FirstTokens {
+        final List<KvCache.RowSlice> slices = new ArrayList<>();
+        final List<DecodingSequence> merged = new ArrayList<>();
+        final List<KvCache.RowSlice> finishedSlices = new ArrayList<>();
+        final List<DecodingSequence> finished = new ArrayList<>();
+        DecodingSequence[] lastPassRows;
+        int[] lastPassPadding;
+
+        /**
+         * Takes each row's first token, from the logits of the last token of the pass just run (the logits buffer is
+         * reused by the next run).
+         *
+         * @param width the pass's cache columns: rows are left-padded to it
+         */
+        void take(KvCache prefilled, List<DecodingSequence> pass, int width) {
+            int lastPosition = forward.lastSequenceLength() - 1;
+            lastPassRows = new DecodingSequence[pass.size()];
+            lastPassPadding = new int[pass.size()];
+            for (int i = 0; i < pass.size(); i++) {
+                DecodingSequence sequence = pass.get(i);
+                int length = sequence.promptIds().length;
+                lastPassPadding[i] = width - length;
+                forward.copyLogits(i, lastPosition, sequence.logits());
+                KvCache.RowSlice slice = KvCache.RowSlice.tail(prefilled, i, length);
+                if (!sequence.accept()) {
+                    lastPassRows[i] = sequence;
+                    slices.add(slice);
+                    merged.add(sequence);
+                } else if (keeps(sequence, length)) {
+                    finishedSlices.add(slice);
+                    finished.add(sequence);
+                }
+            }
+        }
+    }
+
+    /**
+     * Prefills together the newcomers whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept
+     * cache, each on top of the one sharing the most (which is used up), so that only the rest of each prompt runs.
+     * One pass runs the same number of tokens for every row, the longest rest among them: a row with a shorter rest
+     * runs a few of its kept tokens again, so that its past and its new tokens meet without a hole.
+     *
+     * @param resuming filled with the sequences the returned cache holds, in its row order
+     * @param fresh    filled with the others, to prefill in full
+     * @return the resuming rows' cache (rows left-padded to its length), or null when none resumes
+     */
+    private KvCache resume(List<DecodingSequence> newcomers, List<DecodingSequence> resuming,
+                           List<DecodingSequence> fresh) throws OrtException {
+        List<PrefixCache.Match> matches = new ArrayList<>();
+        for (DecodingSequence sequence : newcomers) {
+            int[] prompt = sequence.promptIds();
+            // one prompt token at least must run: its logits give the first new token
+            Optional<PrefixCache.Match> match = prefixes.takeLongestMatch(prompt, MIN_REUSED_TOKENS, prompt.length - 1);
+            if (match.isPresent()) {
+                resuming.add(sequence);
+                matches.add(match.get());
+            } else {
+                fresh.add(sequence);
+            }
+        }
+        try {
+            int seq = 0;
+            for (boolean settled = false; !settled; ) {
+                // a row whose prompt is too short to keep enough of its past beside the longest rest prefills in full
+                seq = 0;
+                for (int i = 0; i < resuming.size(); i++) {
+                    seq = Math.max(seq, resuming.get(i).promptIds().length - matches.get(i).sharedTokens());
+                }
+                settled = true;
+                for (int i = resuming.size() - 1; i >= 0; i--) {
+                    if (resuming.get(i).promptIds().length - seq < MIN_REUSED_TOKENS) {
+                        fresh.add(resuming.remove(i));
+                        matches.remove(i).entry().cache().close();
+                        settled = false;
+                    }
+                }
+            }
+            if (resuming.isEmpty()) {
+                return null;
+            }
+            int count = resuming.size();
+            List<KvCache.RowSlice> pasts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                pasts.add(KvCache.RowSlice.leading(matches.get(i).entry().cache(), 0,
+                        resuming.get(i).promptIds().length - seq));
+            }
+            int pastLength = pasts.stream().mapToInt(KvCache.RowSlice::count).max().orElseThrow();
+            int width = pastLength + seq;
+            long[] ids = new long[count * seq];
+            long[] positions = new long[count * seq];
+            long[] mask = new long[count * width];
+            for (int i = 0; i < count; i++) {
+                int[] prompt = resuming.get(i).promptIds();
+                int kept = prompt.length - seq;
+                for (int j = 0; j < seq; j++) {
+                    ids[i * seq + j] = prompt[kept + j];
+                    positions[i * seq + j] = kept + j;
+                }
+                Arrays.fill(mask, i * width + pastLength - kept, (i + 1) * width, 1L);
+                reusedTokens.addAndGet(kept);
+            }
+            prefilledTokens.addAndGet((long) count * seq);
+            try (KvCache past = KvCache.gather(env, signature, pasts, pastLength)) {
+                return run(count, seq, ids, mask, positions, past);
+            }
+        } finally {
+            matches.forEach(match -> match.entry().cache().close());
+        }
+    }
+
+    /** Whether a finished sequence's cache is kept for a later prompt that starts the same way. */
+    private boolean keeps(DecodingSequence sequence, int cachedTokens) {
+        return !sequence.result().isCompletedExceptionally() && prefixes.keeps(cachedTokens);
+    }
+
+    /** Keeps finished sequences' rows, copied out of the batch's cache, for later prompts that start the same way. */
+    private void keep(List<KvCache.RowSlice> slices, List<DecodingSequence> finished) throws OrtException {
+        if (slices.isEmpty()) {
+            return;
+        }
+        List<KvCache> split = KvCache.splitRows(env, signature, slices);
+        for (int i = 0; i < split.size(); i++) {
+            DecodingSequence sequence = finished.get(i);
+            int[] tokens = sequence.fedTokens();
+            if (tokens.length == split.get(i).length()) {
+                prefixes.put(tokens, split.get(i));
+            } else {
+                split.get(i).close(); // cannot happen: the row holds exactly the tokens fed
+            }
         }
     }
 
@@ -205,9 +351,21 @@ final class BatchScheduler implements Runnable {
                 mask[at] = 1;
                 positions[at] = j;
             }
+            prefilledTokens.addAndGet(prompt.length);
         }
         try (KvCache empty = KvCache.empty(env, signature, count)) {
-            return forward.run(count, width, ids, mask, positions, empty);
+            return run(count, width, ids, mask, positions, empty);
+        }
+    }
+
+    /** A forward pass, timed for the engine's statistics. */
+    private KvCache run(int rowCount, int seq, long[] ids, long[] mask, long[] positions, KvCache past)
+            throws OrtException {
+        long start = System.nanoTime();
+        try {
+            return forward.run(rowCount, seq, ids, mask, positions, past);
+        } finally {
+            forwardNanos.addAndGet(System.nanoTime() - start);
         }
     }
 
@@ -227,17 +385,26 @@ final class BatchScheduler implements Runnable {
             Arrays.fill(maskScratch, r * width, r * width + padding[r], 0L);
             Arrays.fill(maskScratch, r * width + padding[r], (r + 1) * width, 1L);
         }
-        KvCache next = forward.run(count, 1, ids, maskScratch, positions, cache);
+        KvCache next = run(count, 1, ids, maskScratch, positions, cache);
+        decodeSteps.incrementAndGet();
         cache.close();
         cache = next;
+        List<KvCache.RowSlice> finishedSlices = new ArrayList<>();
+        List<DecodingSequence> finished = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             if (rows[r] != null) {
                 forward.copyLogits(r, 0, rows[r].logits());
                 if (rows[r].accept()) {
+                    int cached = length + 1 - padding[r];
+                    if (keeps(rows[r], cached)) {
+                        finishedSlices.add(KvCache.RowSlice.tail(cache, r, cached));
+                        finished.add(rows[r]);
+                    }
                     rows[r] = null;
                 }
             }
         }
+        keep(finishedSlices, finished);
     }
 
     /** Drops finished rows and the padding columns no live row needs. */
@@ -251,21 +418,21 @@ final class BatchScheduler implements Runnable {
     private void keepLiveRows(List<KvCache.RowSlice> slices, List<DecodingSequence> kept) {
         for (int r = 0; r < rows.length; r++) {
             if (rows[r] != null) {
-                slices.add(new KvCache.RowSlice(cache, r, cache.length() - padding[r]));
+                slices.add(KvCache.RowSlice.tail(cache, r, cache.length() - padding[r]));
                 kept.add(rows[r]);
             }
         }
     }
 
     private void replaceCache(List<KvCache.RowSlice> slices, List<DecodingSequence> kept) throws OrtException {
-        int length = slices.stream().mapToInt(KvCache.RowSlice::validLength).max().orElse(0);
+        int length = slices.stream().mapToInt(KvCache.RowSlice::count).max().orElse(0);
         KvCache gathered = KvCache.gather(env, signature, slices, length);
         closeCache();
         cache = gathered;
         rows = kept.toArray(DecodingSequence[]::new);
         padding = new int[rows.length];
         for (int r = 0; r < rows.length; r++) {
-            padding[r] = length - slices.get(r).validLength();
+            padding[r] = length - slices.get(r).count();
         }
     }
 

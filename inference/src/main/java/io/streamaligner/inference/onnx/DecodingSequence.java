@@ -10,6 +10,7 @@ import io.streamaligner.inference.sampling.SequenceSampler;
 import io.streamaligner.inference.tokenizer.StreamingDetokenizer;
 import io.streamaligner.inference.tokenizer.Tokenizer;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -61,6 +62,8 @@ final class DecodingSequence {
     private volatile boolean cancelled;
 
     private int generated;
+    /** (generated) the tokens sampled so far, for the prefix cache. */
+    private int[] sampled = new int[16];
     private int lastToken = -1;
     private FinishReason finishReason;
     private long admittedNanos;
@@ -86,6 +89,17 @@ final class DecodingSequence {
 
     int[] promptIds() {
         return promptIds;
+    }
+
+    /**
+     * The tokens whose keys and values the engine's cache holds for this sequence: the prompt and every sampled token
+     * fed back so far (all but the last one sampled).
+     */
+    int[] fedTokens() {
+        int fed = Math.max(0, generated - 1);
+        int[] tokens = Arrays.copyOf(promptIds, promptIds.length + fed);
+        System.arraycopy(sampled, 0, tokens, promptIds.length, fed);
+        return tokens;
     }
 
     /** The token to feed next: the one sampled last. */
@@ -125,6 +139,10 @@ final class DecodingSequence {
         }
         int token = sampler.next(logits);
         lastToken = token;
+        if (generated == sampled.length) {
+            sampled = Arrays.copyOf(sampled, generated * 2);
+        }
+        sampled[generated] = token;
         generated++;
         try {
             FinishReason end = endTokens.reasonFor(token);

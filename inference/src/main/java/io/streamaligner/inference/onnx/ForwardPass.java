@@ -90,6 +90,11 @@ final class ForwardPass {
         }
     }
 
+    /** How many tokens per row the last pass ran. */
+    int lastSequenceLength() {
+        return lastSequenceLength;
+    }
+
     /** Copies the last pass's logits at ({@code row}, {@code position}) into {@code target} (vocab long). */
     void copyLogits(int row, int position, float[] target) {
         int offset = (row * lastSequenceLength + position) * signature.vocabSize();

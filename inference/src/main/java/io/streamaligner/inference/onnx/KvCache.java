@@ -28,8 +28,18 @@ import java.util.Map;
  */
 final class KvCache implements AutoCloseable {
 
-    /** One row of a new cache: the last {@code validLength} columns of {@code row} in {@code source}. */
-    record RowSlice(KvCache source, int row, int validLength) {
+    /** One row of a new cache: {@code count} columns of {@code row} in {@code source}, from column {@code from}. */
+    record RowSlice(KvCache source, int row, int from, int count) {
+
+        /** The last {@code count} columns of the row: its tokens, without its left padding. */
+        static RowSlice tail(KvCache source, int row, int count) {
+            return new RowSlice(source, row, source.length() - count, count);
+        }
+
+        /** The first {@code count} columns of a row without padding: its first {@code count} tokens. */
+        static RowSlice leading(KvCache source, int row, int count) {
+            return new RowSlice(source, row, 0, count);
+        }
     }
 
     private final OnnxTensor[] keys;
@@ -75,7 +85,7 @@ final class KvCache implements AutoCloseable {
 
     /**
      * A new cache whose row {@code i} holds {@code slices.get(i)}, right-aligned in {@code length} columns with
-     * zeros on the left. This is the only place cache data is copied.
+     * zeros on the left. With {@link #splitRows}, the only places cache data is copied.
      */
     static KvCache gather(OrtEnvironment env, ModelSignature signature, List<RowSlice> slices, int length)
             throws OrtException {
@@ -91,15 +101,47 @@ final class KvCache implements AutoCloseable {
                 KvCache source = slice.source();
                 // getByteBuffer copies the whole tensor, once per source; fine at a membership change
                 ByteBuffer bytes = sources.computeIfAbsent(source, s -> s.tensor(layer, key).getByteBuffer());
-                int valid = slice.validLength();
+                int valid = slice.count();
                 for (int head = 0; head < heads; head++) {
-                    int from = ((slice.row() * heads + head) * source.length + source.length - valid) * rowBytes;
+                    int from = ((slice.row() * heads + head) * source.length + slice.from()) * rowBytes;
                     int to = ((i * heads + head) * length + length - valid) * rowBytes;
                     target.put(to, bytes, from, valid * rowBytes);
                 }
             }
             return OnnxTensor.createTensor(env, target, shape, signature.kvType());
         });
+    }
+
+    /**
+     * One single-row cache per slice, {@code count} columns long with no padding: rows of finished sequences, kept for
+     * a later prompt that starts the same way. Each source tensor is read once.
+     */
+    static List<KvCache> splitRows(OrtEnvironment env, ModelSignature signature, List<RowSlice> slices)
+            throws OrtException {
+        int heads = signature.kvHeads();
+        int rowBytes = signature.headDim() * signature.kvElementBytes();
+        Map<OnnxTensor, ByteBuffer> sourceBytes = new IdentityHashMap<>();
+        List<KvCache> split = new ArrayList<>(slices.size());
+        try {
+            for (RowSlice slice : slices) {
+                KvCache source = slice.source();
+                int valid = slice.count();
+                split.add(build(signature, 1, valid, (layer, key) -> {
+                    ByteBuffer bytes = sourceBytes.computeIfAbsent(source.tensor(layer, key), OnnxTensor::getByteBuffer);
+                    ByteBuffer target = ByteBuffer.allocateDirect(heads * valid * rowBytes).order(ByteOrder.nativeOrder());
+                    for (int head = 0; head < heads; head++) {
+                        int from = ((slice.row() * heads + head) * source.length + slice.from()) * rowBytes;
+                        target.put(head * valid * rowBytes, bytes, from, valid * rowBytes);
+                    }
+                    return OnnxTensor.createTensor(env, target, new long[]{1, heads, valid, signature.headDim()},
+                            signature.kvType());
+                }));
+            }
+        } catch (OrtException | RuntimeException e) {
+            split.forEach(KvCache::close);
+            throw e;
+        }
+        return split;
     }
 
     /** The key ({@code key} true) or value tensor of a layer; owned by this cache. */

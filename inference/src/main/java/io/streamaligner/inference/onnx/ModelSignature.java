@@ -63,6 +63,11 @@ record ModelSignature(int layers, boolean hasPositionIds, OnnxJavaType kvType, O
         return kvType == OnnxJavaType.FLOAT16 ? 2 : 4;
     }
 
+    /** Bytes the cache holds for one token of one row: a key and a value per layer. */
+    long kvBytesPerToken() {
+        return 2L * layers * kvHeads * headDim * kvElementBytes();
+    }
+
     /** Names of every present output, the outputs ONNX Runtime allocates each run. */
     Set<String> presentNames() {
         Set<String> names = new LinkedHashSet<>();

@@ -70,7 +70,8 @@ public final class OnnxTextGenerator implements TextGenerator {
         this.endTokens = endTokens;
         long pad = folder.config().padTokenId().orElse(endTokens.eosIds().length > 0 ? endTokens.eosIds()[0] : 0);
         ForwardPass forward = new ForwardPass(OrtEnvironment.getEnvironment(), session, signature);
-        this.scheduler = new BatchScheduler(OrtEnvironment.getEnvironment(), forward, options.maxBatchSize(), pad);
+        this.scheduler = new BatchScheduler(OrtEnvironment.getEnvironment(), forward, options.maxBatchSize(), pad,
+                options.prefixCacheBytes());
         this.engineThread = new Thread(scheduler, "onnx-engine-" + folder.directory().getFileName());
         this.engineThread.setDaemon(true);
         this.engineThread.start();
@@ -122,6 +123,11 @@ public final class OnnxTextGenerator implements TextGenerator {
             }
             throw e;
         }
+    }
+
+    /** What the engine has done since it started: prefilled and reused prompt tokens, decode steps, forward time. */
+    public EngineStatistics statistics() {
+        return scheduler.statistics();
     }
 
     public ModelFolder modelFolder() {

@@ -160,6 +160,78 @@ class BatchSchedulerTest {
                 .havingCause().withMessageContaining("closed");
     }
 
+    /** Two rounds of three conversations, the second round's prompts grown by each first round's text, as the loop's. */
+    private static List<List<CompletionRequest>> conversationRounds(Harness engine) {
+        List<String> questions = List.of("What is 12 + 30 - 7?", "Tom has 14 apples and buys 9 more. How many now?",
+                "What is 120 + 345 - 17?");
+        List<CompletionRequest> first = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            first.add(CompletionRequest.greedy("c" + i, prompt(questions.get(i)), 6 + 3 * i));
+        }
+        List<Completion> written = engine.run(first);
+        List<CompletionRequest> second = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            String grown = TOY.upstreamPrompt("", questions.get(i), written.get(i).text().strip());
+            second.add(CompletionRequest.greedy("c" + i, grown, 12).withMinNewTokens(12));
+        }
+        return List.of(first, second);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldResumeAConversationFromItsKeptCacheAndWriteWhatAFullPrefillWrites(String name) throws Exception {
+        List<Completion> full;
+        List<CompletionRequest> secondRound;
+        try (Harness withoutReuse = new Harness(name, 8, 0)) {
+            secondRound = conversationRounds(withoutReuse).get(1);
+            full = withoutReuse.run(secondRound);
+            assertThat(withoutReuse.scheduler.statistics().reusedPromptTokens()).isZero();
+        }
+        try (Harness withReuse = new Harness(name, 8, 1L << 24)) {
+            assertThat(conversationRounds(withReuse).get(1)).isEqualTo(secondRound);
+            long prefilledBefore = withReuse.scheduler.statistics().prefilledTokens();
+
+            List<Completion> resumed = withReuse.run(secondRound);
+
+            assertSameOutput(resumed, full);
+            EngineStatistics statistics = withReuse.scheduler.statistics();
+            int promptTokens = secondRound.stream().mapToInt(r -> withReuse.model.tokenizer.encode(r.prompt()).length).sum();
+            assertThat(statistics.reusedPromptTokens()).as("prompt tokens the kept caches held").isPositive();
+            assertThat(statistics.prefilledTokens() - prefilledBefore + statistics.reusedPromptTokens())
+                    .as("every prompt token either prefilled or reused").isEqualTo(promptTokens);
+        }
+    }
+
+    @Test
+    void shouldPrefillInFullAPromptThatSharesTooLittleWithEveryKeptCache() throws Exception {
+        try (Harness engine = new Harness("upstream", 8, 1L << 24)) {
+            engine.run(List.of(CompletionRequest.greedy("k", prompt("What is 12 + 30 - 7?"), 8)));
+
+            Completion unrelated = engine.run(List.of(CompletionRequest.greedy("u", "Sentence", 4))).get(0);
+
+            assertThat(unrelated.generatedTokens()).isEqualTo(4);
+            assertThat(engine.scheduler.statistics().reusedPromptTokens()).isZero();
+        }
+    }
+
+    @Test
+    void shouldResumeTheSamePromptTwiceOnlyOnceFromOneKeptCache() throws Exception {
+        try (Harness engine = new Harness("upstream", 8, 1L << 24)) {
+            CompletionRequest request = CompletionRequest.greedy("k",
+                    prompt("A box holds 25 pens; Sara takes 8 and adds 13. How many pens are in the box now?"), 8);
+            int promptTokens = engine.model.tokenizer.encode(request.prompt()).length;
+            assertThat(promptTokens).isGreaterThan(BatchScheduler.MIN_REUSED_TOKENS + 1);
+            Completion first = engine.run(List.of(request)).get(0);
+
+            List<Completion> again = engine.run(List.of(request, request));
+
+            assertSameOutput(again.subList(0, 1), List.of(first));
+            assertThat(again.get(1).text()).isEqualTo(first.text());
+            // one of the two resumed from the first's cache (all but the prompt's last token), the other prefilled
+            assertThat(engine.scheduler.statistics().reusedPromptTokens()).isEqualTo(promptTokens - 1);
+        }
+    }
+
     private static void assertSameOutput(List<Completion> actual, List<Completion> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
@@ -181,11 +253,16 @@ class BatchSchedulerTest {
         private boolean closed;
 
         Harness(String name, int maxBatch) {
+            this(name, maxBatch, 0);
+        }
+
+        Harness(String name, int maxBatch, long prefixCacheBytes) {
             model = new ForwardPassTest.Loaded(name);
             folder = ModelFolder.open(TestModels.named(name));
             endTokens = new DecodingSequence.EndTokens(
                     folder.eosTokenIds().stream().mapToInt(Integer::intValue).toArray(), DecodingSequence.EndTokens.NONE);
-            scheduler = new BatchScheduler(model.env, model.forward, maxBatch, folder.config().padTokenId().orElse(0));
+            scheduler = new BatchScheduler(model.env, model.forward, maxBatch, folder.config().padTokenId().orElse(0),
+                    prefixCacheBytes);
             thread = new Thread(scheduler, "test-engine");
             thread.start();
         }

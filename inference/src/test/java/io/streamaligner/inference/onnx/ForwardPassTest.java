@@ -18,7 +18,7 @@ class ForwardPassTest {
      * fp32 models: the issue's 1e-4. The fp16 fixture stores keys and values in half precision, which a
      * recompute (fp32 inside) never rounds, so its bound is half precision's 2^-11 relative to the logit scale.
      */
-    private static double tolerance(Loaded model, float[] reference) {
+    static double tolerance(Loaded model, float[] reference) {
         if (model.forward.signature().kvType() != ai.onnxruntime.OnnxJavaType.FLOAT16) {
             return 1e-4;
         }

@@ -27,8 +27,8 @@ class KvCacheTest {
                 int length = width + 3;
 
                 try (KvCache gathered = KvCache.gather(model.env, signature, List.of(
-                        new KvCache.RowSlice(prefilled, 1, width),
-                        new KvCache.RowSlice(prefilled, 0, width - pad)), length)) {
+                        KvCache.RowSlice.tail(prefilled, 1, width),
+                        KvCache.RowSlice.tail(prefilled, 0, width - pad)), length)) {
                     assertThat(gathered.rows()).isEqualTo(2);
                     assertThat(gathered.length()).isEqualTo(length);
                     int element = signature.kvElementBytes();
@@ -71,6 +71,58 @@ class KvCacheTest {
             assertThat(empty.tensor(0, true).getInfo().type).isEqualTo(expected);
             assertThat(empty.tensor(0, false).getInfo().getShape()).containsExactly(3,
                     model.forward.signature().kvHeads(), 0, model.forward.signature().headDim());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldGiveTheSameLogitsPrefillingOnAKeptRowsPrefixAsPrefillingTheWholePrompt(String name) throws Exception {
+        try (ForwardPassTest.Loaded model = new ForwardPassTest.Loaded(name)) {
+            ModelSignature signature = model.forward.signature();
+            int[] earlier = model.tokenizer.encode("<|user|>What is 12 + 30 - 7?<|assistant|>First, 12 + 30 = 42.");
+            int[] other = model.tokenizer.encode("<|user|>2 + 2?<|assistant|>");
+            int[] grown = model.tokenizer.encode(
+                    "<|user|>What is 12 + 30 - 7?<|assistant|>First, 12 + 30 = 42. Then, 42 - 7 = 35.");
+            int shared = PrefixCache.commonPrefix(earlier, grown);
+            assertThat(shared).as("the grown prompt starts with the earlier one").isGreaterThan(earlier.length - 2);
+            float[] whole = model.logitsOfEveryPosition(grown)[grown.length - 1];
+
+            // the earlier prompt's row, left-padded beside a shorter one in a batch, split out and cut to the shared part
+            int width = earlier.length;
+            int pad = width - other.length;
+            long[] ids = new long[2 * width];
+            long[] mask = new long[2 * width];
+            long[] positions = new long[2 * width];
+            for (int j = 0; j < width; j++) {
+                ids[j] = j < pad ? 0 : other[j - pad];
+                mask[j] = j < pad ? 0 : 1;
+                positions[j] = Math.max(0, j - pad);
+                ids[width + j] = earlier[j];
+                mask[width + j] = 1;
+                positions[width + j] = j;
+            }
+            try (KvCache empty = KvCache.empty(model.env, signature, 2);
+                 KvCache batch = model.forward.run(2, width, ids, mask, positions, empty)) {
+                List<KvCache> rows = KvCache.splitRows(model.env, signature, List.of(
+                        KvCache.RowSlice.tail(batch, 1, width), KvCache.RowSlice.tail(batch, 0, other.length)));
+                try (KvCache kept = rows.get(0); KvCache otherRow = rows.get(1);
+                     KvCache past = KvCache.gather(model.env, signature, List.of(KvCache.RowSlice.leading(kept, 0, shared)),
+                             shared)) {
+                    assertThat(otherRow.length()).isEqualTo(other.length);
+                    assertThat(past.rows()).isEqualTo(1);
+                    assertThat(past.length()).isEqualTo(shared);
+                    int rest = grown.length - shared;
+                    long[] restPositions = new long[rest];
+                    for (int j = 0; j < rest; j++) {
+                        restPositions[j] = shared + j;
+                    }
+                    try (KvCache ignored = model.forward.run(1, rest, ForwardPassTest.ids(grown, shared, grown.length),
+                            ForwardPassTest.ones(grown.length), restPositions, past)) {
+                        assertThat(ForwardPassTest.maxDifference(model.logits(0, rest - 1), whole))
+                                .isLessThanOrEqualTo(ForwardPassTest.tolerance(model, whole));
+                    }
+                }
+            }
         }
     }
 

@@ -91,6 +91,7 @@ public record StreamAlignerConfig(
     public static final String ENGINE_CPU_FALLBACK = PREFIX + "engine.cpu.fallback";
     public static final String ENGINE_THREADS = PREFIX + "engine.threads";
     public static final String ENGINE_MAX_BATCH_SIZE = PREFIX + "engine.max-batch-size";
+    public static final String ENGINE_PREFIX_CACHE_MB = PREFIX + "engine.prefix-cache-mb";
     /** Every key of the application's own; any other {@value #PREFIX} key is a typo and rejected. */
     public static final Set<String> APP_KEYS = appKeys();
 
@@ -106,6 +107,7 @@ public record StreamAlignerConfig(
      * long with ONNX Runtime's own choice). Raise it for large models on many cores.
      */
     public static final int DEFAULT_ENGINE_THREADS = 1;
+    private static final long MIB = 1024L * 1024;
 
     public StreamAlignerConfig {
         requireNonNull(bootstrapServers, "bootstrapServers");
@@ -254,6 +256,7 @@ public record StreamAlignerConfig(
         described.put(ENGINE_CPU_FALLBACK, String.valueOf(engine.fallbackToCpu()));
         described.put(ENGINE_THREADS, String.valueOf(engine.intraOpThreads()));
         described.put(ENGINE_MAX_BATCH_SIZE, String.valueOf(engine.maxBatchSize()));
+        described.put(ENGINE_PREFIX_CACHE_MB, String.valueOf(engine.prefixCacheBytes() / MIB));
         return described;
     }
 
@@ -262,7 +265,7 @@ public record StreamAlignerConfig(
                 UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
                 ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
-                ENGINE_MAX_BATCH_SIZE));
+                ENGINE_MAX_BATCH_SIZE, ENGINE_PREFIX_CACHE_MB));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
         keys.addAll(List.of(UPSTREAM_URL, ALIGNER_URL, ALIGNER_END_OF_ANSWER_TOKEN));
         for (String role : List.of("upstream", "aligner")) {
@@ -282,9 +285,11 @@ public record StreamAlignerConfig(
         boolean fallback = read.bool(ENGINE_CPU_FALLBACK, false);
         int threads = read.integer(ENGINE_THREADS, DEFAULT_ENGINE_THREADS);
         int batchRows = read.integer(ENGINE_MAX_BATCH_SIZE, EngineOptions.DEFAULT_MAX_BATCH_SIZE);
+        int prefixCacheMb = read.integer(ENGINE_PREFIX_CACHE_MB, (int) (EngineOptions.DEFAULT_PREFIX_CACHE_BYTES / MIB));
         return read.build("streamaligner.engine.*", () -> {
             EngineOptions base = provider == ExecutionProvider.CUDA ? EngineOptions.cuda(device) : EngineOptions.cpu();
-            return base.withFallbackToCpu(fallback).withIntraOpThreads(threads).withMaxBatchSize(batchRows);
+            return base.withFallbackToCpu(fallback).withIntraOpThreads(threads).withMaxBatchSize(batchRows)
+                    .withPrefixCacheBytes(prefixCacheMb * MIB);
         });
     }
 
