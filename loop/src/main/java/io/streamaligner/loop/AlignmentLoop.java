@@ -217,6 +217,29 @@ public final class AlignmentLoop {
                 .orElseGet(() -> Transition.goOn(after, List.of(aligned)));
     }
 
+    /**
+     * The prefix the loop goes on with if the aligner gives {@code sentence} back unchanged and does not end the
+     * answer: where a driver may start the next upstream step while the sentence is being corrected (speculation).
+     * Empty when the round ends the request whatever the aligner writes (the upstream ended its answer, the step wrote
+     * nothing, the round or token limit). Its aligner totals are those before the correction, which the upstream's
+     * call does not read; see {@link #sameUpstreamCall}.
+     */
+    public Optional<AlignedPrefix> speculativeNext(SuffixSentence sentence) {
+        if (sentence.getSentence().isEmpty()) {
+            return Optional.empty();
+        }
+        Completion unchanged = new Completion(sentence.getRequestId(), sentence.getSentence(), FinishReason.EOS, 0, 0, 0);
+        return corrected(sentence, unchanged, 0).next();
+    }
+
+    /**
+     * Whether the upstream's call after {@code actual} is exactly the one after {@code speculated}: same prompt, turns,
+     * sampling, seed and token limit, so a step run ahead from {@code speculated} is the step the loop takes.
+     */
+    public boolean sameUpstreamCall(AlignedPrefix speculated, AlignedPrefix actual) {
+        return upstreamCall(speculated).equals(upstreamCall(actual));
+    }
+
     /** The upstream's step after {@code prefix} failed: the request ends in error with the answer aligned so far. */
     public <S> Transition<S> upstreamFailed(AlignedPrefix prefix, Throwable error, long nowMs) {
         return failed(prefix.getRequest().getRequestId(), AlignmentStage.UPSTREAM, prefix, stepRound(prefix), error, nowMs);

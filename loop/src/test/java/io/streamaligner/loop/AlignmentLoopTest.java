@@ -181,6 +181,36 @@ class AlignmentLoopTest {
     }
 
     @Test
+    void shouldSpeculateTheStepAfterAnUnchangedSentenceAndKnowItByItsCall() {
+        SuffixSentence sentence = sentence("Two is five.", UpstreamFinish.SENTENCE, "Earlier.", 1);
+
+        AlignedPrefix speculated = loop.speculativeNext(sentence).orElseThrow();
+        AlignedPrefix unchanged = loop.corrected(sentence, correction("Two is five.", FinishReason.EOS), NOW).next()
+                .orElseThrow();
+        AlignedPrefix changed = loop.corrected(sentence, correction("Two is four.", FinishReason.EOS), NOW).next()
+                .orElseThrow();
+
+        assertThat(speculated.getAlignedPrefix()).isEqualTo("Earlier. Two is five.");
+        assertThat(speculated.getRound()).isEqualTo(2);
+        assertThat(unchanged.getAlignerTokens()).as("the actual prefix counts the correction").isNotEqualTo(
+                speculated.getAlignerTokens());
+        assertThat(loop.sameUpstreamCall(speculated, unchanged)).isTrue();
+        assertThat(loop.upstreamCall(speculated)).isEqualTo(loop.upstreamCall(unchanged));
+        assertThat(loop.sameUpstreamCall(speculated, changed)).isFalse();
+    }
+
+    @Test
+    void shouldNotSpeculateWhenTheRoundEndsTheRequestWhateverTheAlignerWrites() {
+        AlignmentRequest threeRoundsTenTokens = TestRecords.requestBuilder("r1", "q").setMaxRounds(3).setMaxTotalTokens(10).build();
+
+        assertThat(loop.speculativeNext(sentence("Done.", UpstreamFinish.END, "Earlier.", 1))).isEmpty();
+        assertThat(loop.speculativeNext(sentence("", UpstreamFinish.SENTENCE, "Earlier.", 1))).isEmpty();
+        assertThat(loop.speculativeNext(sentenceOf(threeRoundsTenTokens, UpstreamFinish.SENTENCE, 2, 0))).isEmpty();
+        assertThat(loop.speculativeNext(sentenceOf(threeRoundsTenTokens, UpstreamFinish.SENTENCE, 1, 7))).isEmpty();
+        assertThat(loop.speculativeNext(sentenceOf(threeRoundsTenTokens, UpstreamFinish.SENTENCE, 1, 6))).isPresent();
+    }
+
+    @Test
     void shouldEndAFailedCallWithAnErrorNamingItsStageAndRoundThenTheAnswerSoFar() {
         AlignedPrefix prefix = TestRecords.prefix(TestRecords.request("r1", "q"), "Earlier.", 1);
         Transition<Object> upstreamFailed = loop.upstreamFailed(prefix, new IllegalStateException("engine down"), NOW);
@@ -217,13 +247,18 @@ class AlignmentLoopTest {
 
     private AnswerFinishReason endAfter(AlignmentRequest request, UpstreamFinish finish, FinishReason alignerFinish,
                                         int roundsBefore, int tokensBefore) {
+        return loop.corrected(sentenceOf(request, finish, roundsBefore, tokensBefore), correction("Next.", alignerFinish),
+                NOW).answerFinal().map(AnswerFinal::getFinishReason).orElse(null);
+    }
+
+    /** A three-token sentence "Next." of round {@code roundsBefore + 1}, after {@code tokensBefore} upstream tokens. */
+    private static SuffixSentence sentenceOf(AlignmentRequest request, UpstreamFinish finish, int roundsBefore,
+                                             int tokensBefore) {
         AlignedPrefix before = AlignedPrefix.newBuilder(TestRecords.prefix(request, "Earlier.", roundsBefore))
                 .setUpstreamTokens(tokensBefore).build();
-        SuffixSentence sentence = SuffixSentence.newBuilder().setRequestId(request.getRequestId())
+        return SuffixSentence.newBuilder().setRequestId(request.getRequestId())
                 .setRound(roundsBefore + 1).setSentence("Next.").setUpstreamFinish(finish).setUpstreamTokens(3)
                 .setUpstreamMs(1).setContext(before).build();
-        return loop.corrected(sentence, correction("Next.", alignerFinish), NOW).answerFinal()
-                .map(AnswerFinal::getFinishReason).orElse(null);
     }
 
     private static SuffixSentence sentence(String text, UpstreamFinish finish, String prefix, int round) {
