@@ -50,7 +50,8 @@ import java.util.concurrent.TimeoutException;
  * <p>With {@link Subscription#RESPONSES_AND_UPSTREAM_TOKENS} the same consumer also reads {@code upstream-tokens},
  * and each request's listener gets the upstream's provisional text as it is written
  * ({@link ResponseListener#onUpstreamDelta}): once per round and index (a step re-run after a crash writes its
- * deltas again), and none of a round whose corrected sentence has arrived.
+ * deltas again), none of a round whose corrected sentence has arrived, and none marked speculative (a step run ahead
+ * of the aligner writes its deltas again unmarked once the loop takes it).
  *
  * <pre>{@code
  * try (AlignmentClient client = AlignmentClient.connect(config)) {
@@ -407,7 +408,7 @@ public final class AlignmentClient implements AutoCloseable {
     /**
      * Which upstream deltas of one request were delivered, on the consumer thread: a delta is new if its round is not
      * settled (its sentence has not arrived) and it lies beyond the last delivered one; the empty end-of-step delta
-     * is not delivered.
+     * and speculative deltas (of a step the loop may not take) are not delivered.
      */
     static final class SeenDeltas {
 
@@ -420,6 +421,9 @@ public final class AlignmentClient implements AutoCloseable {
         }
 
         boolean isNew(TokenDelta delta) {
+            if (delta.getSpeculative()) {
+                return false; // a step run ahead of the aligner: it comes again unmarked if the loop takes it
+            }
             if (delta.getRound() <= settledRound || delta.getRound() < round
                     || delta.getRound() == round && delta.getIndex() < nextIndex) {
                 return false;

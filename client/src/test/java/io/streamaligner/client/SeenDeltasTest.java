@@ -24,6 +24,16 @@ class SeenDeltasTest {
     }
 
     @Test
+    void shouldSkipSpeculativeDeltasAndDeliverTheStepWhenItComesAgainUnmarked() {
+        TokenDelta speculative = TokenDelta.newBuilder(delta(2, 0, " Then")).setSpeculative(true).build();
+
+        assertThat(seen.isNew(speculative)).isFalse();
+        assertThat(seen.isNew(delta(2, 0, " Then"))).isTrue();
+        assertThat(seen.isNew(TokenDelta.newBuilder(delta(2, 1, ", 5")).setSpeculative(true).build())).isFalse();
+        assertThat(seen.isNew(delta(2, 1, ", 5"))).isTrue();
+    }
+
+    @Test
     void shouldDropDeltasOfARoundWhoseSentenceArrivedAndOfEarlierRounds() {
         assertThat(seen.isNew(delta(1, 0, "First."))).isTrue();
         seen.settled(1);

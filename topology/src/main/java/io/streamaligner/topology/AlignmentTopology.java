@@ -105,7 +105,8 @@ public final class AlignmentTopology {
         // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
         List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
         topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(loop, models.upstream(), settings.inference(), upstreamCalls,
-                withinRound, deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX), REQUEST_INTAKE, FEEDBACK_DECODER);
+                withinRound, deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX, settings.speculate()),
+                REQUEST_INTAKE, FEEDBACK_DECODER);
         topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
 
         if (inMemory) {

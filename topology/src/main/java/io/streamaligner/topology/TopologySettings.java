@@ -15,13 +15,17 @@ import java.util.Objects;
  * @param inference         how model calls run: in flight at most, punctuation, deadlines, retries
  * @param limits            caps on one upstream step and one correction, whatever a request asks
  * @param progressRetention how long the aligner remembers a request after its last round (to drop replays)
+ * @param speculate         run the upstream's next step while the aligner corrects the last sentence, as if it were
+ *                          unchanged; adopted when it is, cancelled otherwise (answers are the same either way)
  */
-public record TopologySettings(Wiring wiring, InferenceSettings inference, LoopLimits limits, Duration progressRetention) {
+public record TopologySettings(Wiring wiring, InferenceSettings inference, LoopLimits limits, Duration progressRetention,
+                               boolean speculate) {
 
     public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(10);
 
     public static final TopologySettings DEFAULTS =
-            new TopologySettings(Wiring.IN_MEMORY, InferenceSettings.DEFAULTS, LoopLimits.DEFAULTS, DEFAULT_PROGRESS_RETENTION);
+            new TopologySettings(Wiring.IN_MEMORY, InferenceSettings.DEFAULTS, LoopLimits.DEFAULTS, DEFAULT_PROGRESS_RETENTION,
+                    true);
 
     public TopologySettings {
         Objects.requireNonNull(wiring, "wiring");
@@ -34,14 +38,18 @@ public record TopologySettings(Wiring wiring, InferenceSettings inference, LoopL
     }
 
     public TopologySettings withWiring(Wiring newWiring) {
-        return new TopologySettings(newWiring, inference, limits, progressRetention);
+        return new TopologySettings(newWiring, inference, limits, progressRetention, speculate);
     }
 
     public TopologySettings withInference(InferenceSettings newInference) {
-        return new TopologySettings(wiring, newInference, limits, progressRetention);
+        return new TopologySettings(wiring, newInference, limits, progressRetention, speculate);
     }
 
     public TopologySettings withLimits(LoopLimits newLimits) {
-        return new TopologySettings(wiring, inference, newLimits, progressRetention);
+        return new TopologySettings(wiring, inference, newLimits, progressRetention, speculate);
+    }
+
+    public TopologySettings withSpeculation(boolean on) {
+        return new TopologySettings(wiring, inference, limits, progressRetention, on);
     }
 }

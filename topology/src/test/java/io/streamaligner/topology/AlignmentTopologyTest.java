@@ -103,7 +103,7 @@ class AlignmentTopologyTest {
     @EnumSource(Wiring.class)
     void shouldContinueEachStepFromTheCorrectedPrefix(Wiring wiring) {
         upstream.answer("q", "First is wrong.", "Second is wrong.", "Third.");
-        start(TopologySettings.DEFAULTS.withWiring(wiring));
+        start(TopologySettings.DEFAULTS.withWiring(wiring).withSpeculation(false));
 
         prompts.pipeInput("r1", TestRecords.request("r1", "q"));
         runUntilFinals(1);
@@ -111,6 +111,60 @@ class AlignmentTopologyTest {
         List<String> prefixesSeen = upstream.calls().stream()
                 .map(request -> TestPrompts.parseUpstream(request.prompt())[1]).toList();
         assertThat(prefixesSeen).containsExactly("", "First is right.", "First is right. Second is right.");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void shouldTakeTheStepRunAheadWhenTheSentenceStaysAndRunAnotherWhenItChanges(Wiring wiring) {
+        upstream.answer("q", "First is right.", "Second is wrong.", "Third.");
+        start(TopologySettings.DEFAULTS.withWiring(wiring));
+
+        prompts.pipeInput("r1", TestRecords.request("r1", "q"));
+        runUntilFinals(1);
+
+        List<String> prefixesSeen = upstream.calls().stream()
+                .map(request -> TestPrompts.parseUpstream(request.prompt())[1]).toList();
+        // round 2 ran ahead from the first sentence, which stayed: taken; round 3 ran ahead from the second, which
+        // changed: dropped, and run again from the corrected prefix
+        assertThat(prefixesSeen).containsExactly("", "First is right.", "First is right. Second is wrong.",
+                "First is right. Second is right.");
+        assertThat(onlyFinalOf("r1").getAnswer()).isEqualTo("First is right. Second is right. Third.");
+        assertThat(sentencesOf("r1")).extracting(SentenceAligned::getOriginal)
+                .containsExactly("First is right.", "Second is wrong.", "Third.");
+        List<TokenDelta> deltas = driver.createOutputTopic(topics.upstreamTokens().name(),
+                topics.upstreamTokens().keySerde().deserializer(), topics.upstreamTokens().valueSerde().deserializer())
+                .readValuesToList();
+        // the scripted upstream answers at once and the feedback comes back before the next tick, so here the steps
+        // run ahead are taken or dropped before any of their text is forwarded (UpstreamStepTest shows the marking)
+        assertThat(deltas).filteredOn(delta -> delta.getEnd() != null).as("each round's step ends once")
+                .extracting(TokenDelta::getRound).containsExactly(1, 2, 3);
+        assertThat(deltas).noneMatch(delta -> delta.getSpeculative() && delta.getEnd() != null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void shouldGiveTheSameAnswersWithSpeculationAsWithout(Wiring wiring) {
+        upstream.answer("a", "One is wrong.", "Two is fine.", "Three is wrong.", "Four.");
+        upstream.answer("b", "Fine start.", "Still fine.", "End.");
+        aligner.endAnswerOn("Still");
+        List<AnswerFinal> finals = new ArrayList<>();
+        for (boolean speculate : new boolean[]{false, true}) {
+            responses.clear();
+            start(TopologySettings.DEFAULTS.withWiring(wiring).withSpeculation(speculate));
+            prompts.pipeInput("a", TestRecords.request("a", "a"));
+            prompts.pipeInput("b", TestRecords.request("b", "b"));
+            runUntilFinals(2);
+            finals.add(onlyFinalOf("a"));
+            finals.add(onlyFinalOf("b"));
+            driver.close();
+            driver = null;
+        }
+        assertThat(finals.get(2).getAnswer()).isEqualTo(finals.get(0).getAnswer());
+        assertThat(finals.get(3).getAnswer()).isEqualTo(finals.get(1).getAnswer());
+        assertThat(finals.get(2).getFinishReason()).isEqualTo(finals.get(0).getFinishReason());
+        assertThat(finals.get(3).getFinishReason()).isEqualTo(AnswerFinishReason.ALIGNER_END);
+        assertThat(finals.get(2).getRounds()).isEqualTo(finals.get(0).getRounds());
+        assertThat(finals.get(2).getUpstreamTokens()).isEqualTo(finals.get(0).getUpstreamTokens());
     }
 
     @ParameterizedTest

@@ -81,6 +81,7 @@ public record StreamAlignerConfig(
     public static final List<String> SERVER_KEY_SUFFIXES = List.of("api", "server", "served-model", "api-key-env",
             "api-key-file", "connect-timeout.ms", "first-byte-timeout.ms", "chunk-timeout.ms");
     public static final String TOPOLOGY_WIRING = PREFIX + "topology.wiring";
+    public static final String LOOP_SPECULATE = PREFIX + "loop.speculate";
     public static final String INFERENCE_MAX_IN_FLIGHT = PREFIX + "inference.max-in-flight";
     public static final String INFERENCE_INTERVAL_MS = PREFIX + "inference.interval.ms";
     public static final String INFERENCE_CALL_TIMEOUT_MS = PREFIX + "inference.call-timeout.ms";
@@ -245,6 +246,7 @@ public record StreamAlignerConfig(
         described.put(ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(topology.limits().maxCorrectionTokens()));
         described.put(ALIGNER_PROGRESS_RETENTION_MS, String.valueOf(topology.progressRetention().toMillis()));
         described.put(TOPOLOGY_WIRING, topology.wiring().configValue());
+        described.put(LOOP_SPECULATE, String.valueOf(topology.speculate()));
         InferenceSettings inference = topology.inference();
         described.put(INFERENCE_MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight()));
         described.put(INFERENCE_INTERVAL_MS, String.valueOf(inference.interval().toMillis()));
@@ -263,7 +265,7 @@ public record StreamAlignerConfig(
     private static Set<String> appKeys() {
         Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
                 UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
-                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
+                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE, ENGINE_PREFIX_CACHE_MB));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
@@ -307,7 +309,9 @@ public record StreamAlignerConfig(
                 read.integer(ALIGNER_MAX_CORRECTION_TOKENS, LoopLimits.DEFAULTS.maxCorrectionTokens())));
         Duration retention = Duration.ofMillis(read.longInteger(ALIGNER_PROGRESS_RETENTION_MS,
                 TopologySettings.DEFAULT_PROGRESS_RETENTION.toMillis()));
-        return read.build(ALIGNER_PROGRESS_RETENTION_MS, () -> new TopologySettings(wiring, inference, limits, retention));
+        boolean speculate = read.bool(LOOP_SPECULATE, TopologySettings.DEFAULTS.speculate());
+        return read.build(ALIGNER_PROGRESS_RETENTION_MS, () -> new TopologySettings(wiring, inference, limits, retention,
+                speculate));
     }
 
     private static Path absolutePath(String value) {

@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +49,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * One request has at most one call in flight per stage: a work item of a round the request has already reached is a
  * replay and is dropped; one of a later round replaces the earlier.
  *
+ * <p>A step may also run a call ahead of its work item ({@link #speculate}): the upstream's next step while the aligner
+ * corrects the last sentence. It takes a free permit or does not run; its text is forwarded marked speculative and
+ * its result held; when the actual item comes and asks for exactly the same call, the call is adopted as that item's
+ * (its text forwarded again unmarked, its result settled at once if it has finished); otherwise it is cancelled. One
+ * that fails, or is not adopted within the call timeout, is dropped: the actual item then runs its own call.
+ *
  * @param <W> the work item: the record that asks for one model call
  */
 public final class InferenceStage<W> {
@@ -60,8 +68,11 @@ public final class InferenceStage<W> {
         /** The loop round the item belongs to: work of an earlier round than the request's current one is a replay. */
         int round(W work);
 
-        /** New text of the call, in order; {@code index} counts the pieces forwarded for it, from 0. */
-        default void streamed(String requestId, W work, String piece, int index) {
+        /**
+         * New text of the call, in order; {@code index} counts the pieces forwarded for it, from 0. A speculative
+         * call's text ({@link #speculate}) comes marked so, and again unmarked from index 0 once the call is adopted.
+         */
+        default void streamed(String requestId, W work, String piece, int index, boolean speculative) {
         }
 
         /** The model answered; forward the results. {@code pieces}: how many pieces were streamed before. */
@@ -85,6 +96,13 @@ public final class InferenceStage<W> {
     private Cancellable punctuator;
     /** Every pending item of this task by request, in arrival order: waiting for a permit, in flight, or backing off. */
     private final Map<String, Call<W>> calls = new LinkedHashMap<>();
+    /**
+     * Calls run ahead of their work item ({@link #speculate}), by request: kept in memory only (a restart runs the
+     * actual item when it comes), their results held until {@link #add} adopts or drops them.
+     */
+    private final Map<String, Call<W>> speculative = new LinkedHashMap<>();
+    /** Speculations asked for while calls were being advanced: started once that is done. */
+    private final List<Call<W>> toSpeculate = new ArrayList<>();
 
     /**
      * @param limit shared by every task of this instance that calls the same model
@@ -106,7 +124,7 @@ public final class InferenceStage<W> {
         pending = context.getStateStore(storeName);
         calls.clear();
         try (KeyValueIterator<String, W> restored = pending.all()) {
-            restored.forEachRemaining(entry -> calls.put(entry.key, new Call<>(entry.key, entry.value, step.round(entry.value))));
+            restored.forEachRemaining(entry -> calls.put(entry.key, new Call<>(entry.key, entry.value, step.round(entry.value), false)));
         }
         if (!calls.isEmpty()) {
             LOG.info("resubmitting {} pending model call(s) of {}", calls.size(), storeName);
@@ -123,6 +141,17 @@ public final class InferenceStage<W> {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(work, "work");
         int round = step.round(work);
+        long now = System.nanoTime();
+        Call<W> ahead = speculative.get(requestId);
+        if (ahead != null && round >= ahead.round) {
+            speculative.remove(requestId);
+            if (round == ahead.round && !calls.containsKey(requestId) && sameCall(ahead, work)) {
+                adopt(ahead, work, now);
+                startSpeculations(now);
+                return;
+            }
+            end(ahead); // the work asks for another call: what ran ahead is not it
+        }
         Call<W> current = calls.get(requestId);
         if (current != null) {
             if (round <= current.round) {
@@ -133,12 +162,57 @@ public final class InferenceStage<W> {
             end(calls.remove(requestId));
         }
         pending.put(requestId, work);
-        Call<W> call = new Call<>(requestId, work, round);
+        Call<W> call = new Call<>(requestId, work, round, false);
         calls.put(requestId, call);
-        long now = System.nanoTime();
         // a backend that answered at once (or a call that cannot be built) is settled now, not at the next tick
-        if (startIfPermitted(call, now) && advance(call, now)) {
-            calls.remove(requestId);
+        if (startIfPermitted(call, now)) {
+            settleAtOnce(call, now);
+        }
+        startSpeculations(now);
+    }
+
+    /**
+     * Runs the call for {@code work} ahead of the item itself, if a permit is free: the step expects the item soon
+     * and, most often, to ask for exactly this call (see the class comment). Nothing is stored.
+     */
+    public void speculate(String requestId, W work) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(work, "work");
+        toSpeculate.add(new Call<>(requestId, work, step.round(work), true));
+    }
+
+    /** Speculative calls of this task: running or holding their result. */
+    public int speculativeCount() {
+        return speculative.size();
+    }
+
+    /** The speculative call asks the model exactly what the actual item asks (a call that cannot be built is not). */
+    private boolean sameCall(Call<W> ahead, W work) {
+        try {
+            return step.request(ahead.requestId, ahead.work).equals(step.request(ahead.requestId, work));
+        } catch (RuntimeException invalid) {
+            return false;
+        }
+    }
+
+    /**
+     * Makes a speculative call the actual item's: stored as pending, its text so far forwarded again unmarked (as one
+     * piece), its result settled now if it has one.
+     */
+    private void adopt(Call<W> ahead, W work, long now) {
+        Call<W> adopted = ahead.adoptedAs(work);
+        pending.put(adopted.requestId, work);
+        calls.put(adopted.requestId, adopted);
+        if (adopted.forwardedText.length() > 0) {
+            step.streamed(adopted.requestId, work, adopted.forwardedText.toString(), adopted.forwardedPieces++, false);
+        }
+        settleAtOnce(adopted, now);
+    }
+
+    /** Advances a call just started or adopted: one that has its result already is forwarded now. */
+    private void settleAtOnce(Call<W> call, long now) {
+        if (advance(call, now)) {
+            calls.remove(call.requestId);
             if (commitWhenForwarded) {
                 context.commit();
             }
@@ -166,9 +240,46 @@ public final class InferenceStage<W> {
             }
         }
         startWaiting(now);
+        advanceSpeculations(now);
+        startSpeculations(now);
         if (forwardedResult && commitWhenForwarded) {
             context.commit();
         }
+    }
+
+    /**
+     * Forwards speculative calls' new text (marked); a finished one holds its result (and its permit) until adopted;
+     * one that failed, or is not adopted within the call timeout, is dropped.
+     */
+    private void advanceSpeculations(long now) {
+        for (Iterator<Call<W>> it = speculative.values().iterator(); it.hasNext(); ) {
+            Call<W> call = it.next();
+            forwardDeltas(call);
+            if (now > call.deadlineNanos || call.generation.completion().isCompletedExceptionally()) {
+                end(call);
+                it.remove();
+            }
+        }
+    }
+
+    /** Starts the speculations asked for, each if a permit is free and its request has no call of this stage. */
+    private void startSpeculations(long now) {
+        for (Call<W> call : toSpeculate) {
+            if (calls.containsKey(call.requestId) || !limit.tryAcquire()) {
+                continue; // speculation never holds back actual work
+            }
+            call.holdsPermit = true;
+            submit(call, now);
+            if (call.generation == null) {
+                release(call); // a call that cannot be built is not worth running ahead
+                continue;
+            }
+            Call<W> replaced = speculative.put(call.requestId, call);
+            if (replaced != null) {
+                end(replaced);
+            }
+        }
+        toSpeculate.clear();
     }
 
     /**
@@ -203,6 +314,9 @@ public final class InferenceStage<W> {
         }
         calls.values().forEach(this::end);
         calls.clear();
+        speculative.values().forEach(this::end);
+        speculative.clear();
+        toSpeculate.clear();
     }
 
     private void startWaiting(long now) {
@@ -326,7 +440,7 @@ public final class InferenceStage<W> {
             }
             String fresh = from >= alreadyForwarded ? piece : call.attemptText.substring(alreadyForwarded);
             call.forwardedText.append(fresh);
-            step.streamed(call.requestId, call.work, fresh, call.forwardedPieces++);
+            step.streamed(call.requestId, call.work, fresh, call.forwardedPieces++, call.speculative);
         }
     }
 
@@ -348,7 +462,7 @@ public final class InferenceStage<W> {
         if (text.length() > streamed.length()) {
             String rest = text.substring(streamed.length());
             call.forwardedText.append(rest);
-            step.streamed(call.requestId, call.work, rest, call.forwardedPieces++);
+            step.streamed(call.requestId, call.work, rest, call.forwardedPieces++, false);
         }
         return new Outcome(completion, null);
     }
@@ -362,6 +476,8 @@ public final class InferenceStage<W> {
         final String requestId;
         final W work;
         final int round;
+        /** Run ahead of its work item ({@link #speculate}), not adopted yet. */
+        final boolean speculative;
         boolean holdsPermit;
         int attempt;
         /** The running attempt, or null while waiting for a permit or backing off. */
@@ -377,10 +493,24 @@ public final class InferenceStage<W> {
         long retryAtNanos;
         RuntimeException invalid;
 
-        Call(String requestId, W work, int round) {
+        Call(String requestId, W work, int round, boolean speculative) {
             this.requestId = requestId;
             this.work = work;
             this.round = round;
+            this.speculative = speculative;
+        }
+
+        /** This speculative call as the actual item's: the same running attempt and text, the item's work. */
+        Call<W> adoptedAs(W actualWork) {
+            Call<W> adopted = new Call<>(requestId, actualWork, round, false);
+            adopted.holdsPermit = holdsPermit;
+            adopted.attempt = attempt;
+            adopted.generation = generation;
+            adopted.arrived = arrived;
+            adopted.attemptText.append(attemptText);
+            adopted.forwardedText.append(forwardedText);
+            adopted.deadlineNanos = deadlineNanos;
+            return adopted;
         }
     }
 }

@@ -64,6 +64,9 @@ public final class Segmenter implements Processor<String, TokenDelta, String, Su
     public void process(Record<String, TokenDelta> record) {
         String requestId = record.key();
         TokenDelta delta = record.value();
+        if (delta.getSpeculative()) {
+            return; // a step run ahead of the aligner: its deltas come again, unmarked, if the loop takes it
+        }
         StepBuffer buffer = steps.get(requestId);
         if (buffer == null || buffer.getRound() != delta.getRound()) {
             if (buffer != null && delta.getRound() < buffer.getRound()) {

@@ -25,7 +25,9 @@ import java.util.Objects;
  * writes one sentence. Forwards the step's text live, one {@link TokenDelta} per piece the model wrote, to the delta
  * children as the {@link InferenceStage} punctuator finds them, then one last delta (empty) carrying the loop's
  * {@link StepEnd}; a failed step ends the request with the loop's error and final events. Deltas carry their round
- * and index: a step re-run after a crash writes the same pieces again, which readers drop by index.
+ * and index: a step re-run after a crash writes the same pieces again, which readers drop by index. With speculation,
+ * a step run ahead of the aligner writes its deltas marked {@code speculative} (the segmenter skips them) and, once
+ * the feedback adopts it, again unmarked.
  */
 public final class UpstreamStep implements Processor<String, AlignedPrefix, String, Object>,
         InferenceStage.Step<AlignedPrefix> {
@@ -36,19 +38,24 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     private final InferenceStage<AlignedPrefix> stage;
     private final List<String> deltaChildren;
     private final String responsesChild;
+    private final boolean speculate;
     private ProcessorContext<String, Object> context;
 
     /**
      * @param limit         the upstream's calls in flight, shared by every task of this instance
      * @param commitPolicy  {@link CommitPolicy#WHEN_FORWARDED} when the segmenter reads the deltas from their topic
      * @param deltaChildren children that receive the step's deltas (the segmenter, the upstream-tokens sink)
+     * @param speculate     start the next step when a step ends, from the prefix the loop goes on with if the aligner
+     *                      leaves the sentence unchanged ({@link AlignmentLoop#speculativeNext}); the feedback then
+     *                      adopts it when its prefix asks for the same call, else it is cancelled
      */
     public UpstreamStep(AlignmentLoop loop, TextGenerator upstream, InferenceSettings inference, InFlightLimit limit,
-                        CommitPolicy commitPolicy, List<String> deltaChildren, String responsesChild) {
+                        CommitPolicy commitPolicy, List<String> deltaChildren, String responsesChild, boolean speculate) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.stage = new InferenceStage<>(PENDING_STORE, upstream, inference, limit, this, commitPolicy);
         this.deltaChildren = List.copyOf(deltaChildren);
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
+        this.speculate = speculate;
     }
 
     /** The pending steps, changelogged so that a restart re-runs them. */
@@ -84,13 +91,23 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     }
 
     @Override
-    public void streamed(String requestId, AlignedPrefix prefix, String piece, int index) {
-        forward(requestId, prefix, piece, index, null);
+    public void streamed(String requestId, AlignedPrefix prefix, String piece, int index, boolean speculative) {
+        forward(requestId, prefix, piece, index, null, speculative);
     }
 
     @Override
     public void completed(String requestId, AlignedPrefix prefix, Completion completion, int pieces) {
-        forward(requestId, prefix, "", pieces, loop.stepEnd(prefix, completion));
+        StepEnd end = loop.stepEnd(prefix, completion);
+        forward(requestId, prefix, "", pieces, end, false);
+        if (speculate) {
+            loop.speculativeNext(loop.stepSentence(completion.text(), end))
+                    .ifPresent(next -> stage.speculate(requestId, next));
+        }
+    }
+
+    /** Speculative steps running or holding their result in this task. */
+    int speculativeCount() {
+        return stage.speculativeCount();
     }
 
     @Override
@@ -99,12 +116,14 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
         Responses.forward(context, loop.upstreamFailed(prefix, error, now).events(), responsesChild, now);
     }
 
-    private void forward(String requestId, AlignedPrefix prefix, String text, int index, StepEnd end) {
+    private void forward(String requestId, AlignedPrefix prefix, String text, int index, StepEnd end,
+                         boolean speculative) {
         TokenDelta delta = TokenDelta.newBuilder()
                 .setRequestId(requestId)
                 .setRound(AlignmentLoop.stepRound(prefix))
                 .setIndex(index)
                 .setText(text)
+                .setSpeculative(speculative)
                 .setEnd(end)
                 .build();
         long now = context.currentSystemTimeMs();

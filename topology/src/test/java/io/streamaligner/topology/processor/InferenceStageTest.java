@@ -39,8 +39,8 @@ class InferenceStageTest {
         }
 
         @Override
-        public void streamed(String requestId, String work, String piece, int index) {
-            streamed.add(requestId + "#" + index + "=" + piece);
+        public void streamed(String requestId, String work, String piece, int index, boolean speculative) {
+            streamed.add(requestId + "#" + index + (speculative ? "~" : "=") + piece);
         }
 
         @Override
@@ -261,6 +261,114 @@ class InferenceStageTest {
         stage.tick();
 
         assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void shouldAdoptASpeculativeCallWhenTheWorkAsksForTheSameCallAndForwardItsTextAgainUnmarked() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:next");
+        stage.tick();
+        assertThat(generator.callsOf("r1")).isEqualTo(1);
+        assertThat(pending.get("r1")).as("a speculation is not stored").isNull();
+        generator.last("r1").stream("Then");
+        stage.tick();
+        assertThat(streamed).containsExactly("r1#0~Then");
+
+        stage.add("r1", "2:next");
+        generator.last("r1").stream(" more.").complete(FinishReason.STOP);
+        stage.tick();
+
+        assertThat(generator.callsOf("r1")).as("the running call was adopted, not started again").isEqualTo(1);
+        assertThat(streamed).containsExactly("r1#0~Then", "r1#0=Then", "r1#1= more.");
+        assertThat(outcomes).containsExactly("r1 completed: Then more.");
+        assertThat(pending.get("r1")).isNull();
+        assertThat(stage.speculativeCount()).isZero();
+        assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
+    void shouldHoldASpeculativeResultAndSettleItInTheAddThatAdoptsIt() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:next");
+        stage.tick();
+        generator.last("r1").stream("Done.").complete(FinishReason.STOP);
+        stage.tick();
+        stage.tick();
+        assertThat(outcomes).as("held until the work comes").isEmpty();
+
+        stage.add("r1", "2:next");
+
+        assertThat(outcomes).containsExactly("r1 completed: Done.");
+        assertThat(streamed).containsExactly("r1#0~Done.", "r1#0=Done.");
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
+    void shouldCancelASpeculativeCallWhenTheWorkAsksForAnotherAndRunTheWorksOwn() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:guess");
+        stage.tick();
+        ControlledGenerator.Call ahead = generator.last("r1");
+
+        stage.add("r1", "2:actual");
+        generator.last("r1").stream("Right.").complete(FinishReason.STOP);
+        stage.tick();
+
+        assertThat(ahead.cancelled).isTrue();
+        assertThat(generator.callsOf("r1")).isEqualTo(2);
+        assertThat(generator.last("r1").request.prompt()).isEqualTo("2:actual");
+        assertThat(outcomes).containsExactly("r1 completed: Right.");
+        assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
+    void shouldNeitherSpeculateWithoutAFreePermitNorLetASpeculationDelayActualWork() {
+        InferenceStage<String> stage = stage(1, Duration.ofSeconds(5), 3);
+        stage.add("busy", "1:x");
+        stage.speculate("r1", "2:next");
+        stage.tick();
+        assertThat(generator.callsOf("r1")).as("no permit free").isZero();
+
+        generator.last("busy").complete(FinishReason.EOS);
+        stage.tick();
+        stage.speculate("r2", "2:next");
+        stage.tick();
+        assertThat(generator.callsOf("r2")).isEqualTo(1);
+        assertThat(stage.speculativeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropASpeculationThatFailsOrIsNotAdoptedInTime() throws InterruptedException {
+        InferenceStage<String> stage = stage(8, Duration.ofMillis(20), 3);
+        stage.speculate("failing", "2:x");
+        stage.speculate("orphan", "2:y");
+        stage.tick();
+        generator.last("failing").fail(true);
+        stage.tick();
+        assertThat(stage.speculativeCount()).isEqualTo(1);
+
+        Thread.sleep(30); // past the call timeout
+        stage.tick();
+
+        assertThat(stage.speculativeCount()).isZero();
+        assertThat(generator.last("orphan").cancelled).isTrue();
+        assertThat(stage.inFlightCount()).isZero();
+        assertThat(outcomes).isEmpty();
+        stage.add("failing", "2:x");
+        assertThat(generator.callsOf("failing")).as("the work runs its own call").isEqualTo(2);
+    }
+
+    @Test
+    void shouldCancelSpeculationsWhenTheTaskCloses() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:next");
+        stage.tick();
+
+        stage.close();
+
+        assertThat(generator.last("r1").cancelled).isTrue();
+        assertThat(stage.speculativeCount()).isZero();
     }
 
     private InferenceStage<String> stage(int maxInFlight, Duration callTimeout, int maxAttempts) {

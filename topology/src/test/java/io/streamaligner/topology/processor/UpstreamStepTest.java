@@ -91,7 +91,7 @@ class UpstreamStepTest {
         AlignmentLoop systemPrompted = new AlignmentLoop((system, question, prefix) -> "[" + system + "]" + question,
                 TestPrompts.ALIGNER, LoopLimits.DEFAULTS);
         UpstreamStep step = new UpstreamStep(systemPrompted, upstream, INFERENCE, new InFlightLimit(8), CommitPolicy.ON_INTERVAL,
-                List.of("segmenter"), "responses-sink");
+                List.of("segmenter"), "responses-sink", false);
         AlignmentRequest withSystem = TestRecords.requestBuilder("r1", "q").setSystemPrompt("Be brief.").build();
 
         assertThat(step.request("r1", TestRecords.prefix(withSystem, "", 0)).prompt()).isEqualTo("[Be brief.]q");
@@ -141,7 +141,7 @@ class UpstreamStepTest {
         MockProcessorContext<String, Object> restartedContext = MockStores.newContext();
         restartedContext.addStateStore(pending);
         UpstreamStep restarted = new UpstreamStep(loop(128), upstream, INFERENCE, new InFlightLimit(8),
-                CommitPolicy.ON_INTERVAL, List.of("segmenter"), "responses-sink");
+                CommitPolicy.ON_INTERVAL, List.of("segmenter"), "responses-sink", false);
         restarted.init(restartedContext);
         MockStores.punctuate(restartedContext);
 
@@ -186,10 +186,69 @@ class UpstreamStepTest {
         assertThat(context.forwarded("segmenter")).isEmpty();
     }
 
+    @Test
+    void shouldRunTheNextStepAheadMarkedSpeculativeAndTakeItWhenTheFeedbackAsksForIt() {
+        ControlledGenerator held = new ControlledGenerator();
+        UpstreamStep step = start(held, 128, true);
+        AlignmentLoop loop = loop(128);
+        AlignedPrefix round0 = TestRecords.prefix(TestRecords.request("r1", "q"), "", 0);
+        step.process(new Record<>("r1", round0, 0));
+        held.last("r1").stream("Two is four.").stream(" So").complete(FinishReason.STOP);
+        MockStores.punctuate(context);
+        TokenDelta stepEnd = deltasTo("segmenter").get(deltasTo("segmenter").size() - 1);
+        AlignedPrefix speculated = loop.speculativeNext(loop.stepSentence("Two is four.", stepEnd.getEnd())).orElseThrow();
+        assertThat(held.callsOf("r1")).as("the next step runs while the sentence is corrected").isEqualTo(2);
+        assertThat(held.last("r1").request.prompt()).isEqualTo(loop.upstreamCall(speculated).prompt());
+
+        held.last("r1").stream(" Then");
+        MockStores.punctuate(context);
+        TokenDelta ahead = deltasTo("tokens-sink").get(deltasTo("tokens-sink").size() - 1);
+        assertThat(ahead.getSpeculative()).isTrue();
+        assertThat(ahead.getRound()).isEqualTo(2);
+        assertThat(pending.get("r1")).as("a speculation is not stored").isNull();
+
+        // the aligner kept the sentence: the feedback's prefix asks for the very call that runs
+        AlignedPrefix feedback = AlignedPrefix.newBuilder(speculated).setAlignerTokens(5).setAlignerMs(2).build();
+        context.resetForwards();
+        step.process(new Record<>("r1", feedback, 0));
+        assertThat(held.callsOf("r1")).as("the running call is adopted, not started again").isEqualTo(2);
+        held.last("r1").stream(" more.").complete(FinishReason.STOP);
+        MockStores.punctuate(context);
+
+        List<TokenDelta> adopted = deltasTo("segmenter");
+        assertThat(adopted).noneMatch(TokenDelta::getSpeculative);
+        assertThat(adopted).extracting(TokenDelta::getIndex).containsExactly(0, 1, 2);
+        assertThat(adopted).extracting(TokenDelta::getText).containsExactly(" Then", " more.", "");
+        assertThat(adopted.get(2).getEnd().getContext()).as("the step continues the actual prefix").isEqualTo(feedback);
+    }
+
+    @Test
+    void shouldCancelTheStepRunAheadWhenTheAlignerChangedTheSentence() {
+        ControlledGenerator held = new ControlledGenerator();
+        UpstreamStep step = start(held, 128, true);
+        AlignmentLoop loop = loop(128);
+        step.process(new Record<>("r1", TestRecords.prefix(TestRecords.request("r1", "q"), "", 0), 0));
+        held.last("r1").stream("Two is five.").stream(" So").complete(FinishReason.STOP);
+        MockStores.punctuate(context);
+        ControlledGenerator.Call ahead = held.last("r1");
+
+        AlignedPrefix corrected = TestRecords.prefix(TestRecords.request("r1", "q"), "Two is four.", 1);
+        step.process(new Record<>("r1", corrected, 0));
+
+        assertThat(ahead.cancelled).isTrue();
+        assertThat(held.callsOf("r1")).isEqualTo(3);
+        assertThat(held.last("r1").request.prompt()).isEqualTo(loop.upstreamCall(corrected).prompt());
+        assertThat(step.speculativeCount()).isZero();
+    }
+
     private UpstreamStep start(TextGenerator generator, int maxStepTokens) {
+        return start(generator, maxStepTokens, false);
+    }
+
+    private UpstreamStep start(TextGenerator generator, int maxStepTokens, boolean speculate) {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
         UpstreamStep step = new UpstreamStep(loop(maxStepTokens), generator, INFERENCE, new InFlightLimit(8),
-                CommitPolicy.ON_INTERVAL, List.of("segmenter", "tokens-sink"), "responses-sink");
+                CommitPolicy.ON_INTERVAL, List.of("segmenter", "tokens-sink"), "responses-sink", speculate);
         step.init(context);
         return step;
     }
