@@ -1,10 +1,6 @@
 package io.streamaligner.ops.bench;
 
 import io.streamaligner.client.AlignmentClient;
-import io.streamaligner.client.AlignmentRequests;
-import io.streamaligner.client.ResponseListener;
-import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.schemas.SentenceAligned;
 import io.streamaligner.topology.app.AlignmentApplication;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import io.streamaligner.topology.config.StreamAlignerConfig;
@@ -17,13 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The loop's throughput and time to first sentence around slow models, beside what the models alone would allow,
@@ -109,7 +100,7 @@ public final class LoopThroughput {
              AlignmentApplication application = AlignmentApplication.start(config, models.models());
              AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(),
                      Duration.ofMinutes(5))) {
-            ClosedLoop loop = new ClosedLoop(client, warmup, measuredAnswers);
+            SimulatedClosedLoop loop = new SimulatedClosedLoop(client, ROUNDS, warmup, measuredAnswers);
             long start = System.nanoTime();
             for (int i = 0; i < inFlight; i++) {
                 loop.submitNext();
@@ -132,74 +123,6 @@ public final class LoopThroughput {
             double windowSeconds = (loop.windowEndNanos.get() - loop.windowStartNanos.get()) / 1e9;
             return new Level(inFlight, measuredAnswers / windowSeconds, percentile(loop.ttfsMs, 50),
                     percentile(loop.totalMs, 50), true);
-        }
-    }
-
-    /** Keeps the level's requests in flight: each answer submits the next, until the measured answers are in. */
-    private static final class ClosedLoop {
-
-        private final AlignmentClient client;
-        private final int warmup;
-        private final int measured;
-        private final AtomicInteger submitted = new AtomicInteger();
-        private final AtomicInteger completed = new AtomicInteger();
-        private final AtomicLong windowStartNanos = new AtomicLong();
-        private final AtomicLong windowEndNanos = new AtomicLong();
-        private final ConcurrentLinkedQueue<Double> ttfsMs = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<Double> totalMs = new ConcurrentLinkedQueue<>();
-        /** The warm-up's figures: reported only for a level where no measured answer came in time. */
-        private final ConcurrentLinkedQueue<Double> warmupTtfsMs = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<Double> warmupTotalMs = new ConcurrentLinkedQueue<>();
-        private final CountDownLatch measuredDone = new CountDownLatch(1);
-        private final AtomicReference<String> failure = new AtomicReference<>();
-        private volatile boolean stopped;
-
-        ClosedLoop(AlignmentClient client, int warmup, int measured) {
-            this.client = client;
-            this.warmup = warmup;
-            this.measured = measured;
-        }
-
-        void submitNext() {
-            if (stopped) {
-                return;
-            }
-            int index = submitted.getAndIncrement();
-            boolean counted = index >= warmup;
-            long start = System.nanoTime();
-            AtomicLong firstSentence = new AtomicLong();
-            CompletableFuture<AnswerFinal> answer = client.submit(AlignmentRequests.builder("request-" + index,
-                    "Write " + ROUNDS + " sentences.").setMaxRounds(ROUNDS + 1).build(), new ResponseListener() {
-                @Override
-                public void onSentence(SentenceAligned sentence) {
-                    firstSentence.compareAndSet(0, System.nanoTime());
-                }
-            });
-            answer.whenComplete((answerFinal, error) -> {
-                long end = System.nanoTime();
-                if (error != null) {
-                    failure.compareAndSet(null, error.toString());
-                    measuredDone.countDown();
-                    return;
-                }
-                if (answerFinal.getRounds() != ROUNDS) {
-                    failure.compareAndSet(null, answerFinal.getRequestId() + " ended after " + answerFinal.getRounds() + " rounds ("
-                            + answerFinal.getFinishReason() + ")");
-                }
-                int done = completed.incrementAndGet();
-                if (done == warmup) {
-                    windowStartNanos.set(end);
-                }
-                double ttfs = (firstSentence.get() - start) / 1e6;
-                double total = (end - start) / 1e6;
-                (counted ? ttfsMs : warmupTtfsMs).add(ttfs);
-                (counted ? totalMs : warmupTotalMs).add(total);
-                if (done == warmup + measured) {
-                    windowEndNanos.set(end);
-                    measuredDone.countDown();
-                }
-                submitNext();
-            });
         }
     }
 

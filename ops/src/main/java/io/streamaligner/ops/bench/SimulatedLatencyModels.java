@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The upstream's answer is {@code rounds} sentences of {@value #SENTENCE_TOKENS} tokens each ("Sentence k has a
  * few words in it that take their time to write down."); a token carries its trailing space, so the sentence
  * boundary is decided on its last token and the loop's sentence stop cuts there. It ends its answer after sentence
- * {@code rounds}. The aligner writes the sentence back unchanged, token by token.
+ * {@code rounds}. The aligner writes the sentence back token by token: unchanged, or, for a share of the sentences
+ * ({@code changedShare}, drawn per request and sentence from a hash, so every run changes the same ones), with one
+ * word changed.
  */
 final class SimulatedLatencyModels implements AutoCloseable {
 
@@ -38,6 +40,7 @@ final class SimulatedLatencyModels implements AutoCloseable {
     private final int rounds;
     private final Duration upstreamPerToken;
     private final Duration alignerPerToken;
+    private final double changedShare;
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
         Thread thread = new Thread(task, "simulated-models-timer");
         thread.setDaemon(true);
@@ -45,10 +48,25 @@ final class SimulatedLatencyModels implements AutoCloseable {
     });
 
     SimulatedLatencyModels(int rounds, Duration upstreamPerToken, Duration alignerPerToken) {
+        this(rounds, upstreamPerToken, alignerPerToken, 0);
+    }
+
+    /** @param changedShare the share of sentences the aligner changes, from 0 to 1 */
+    SimulatedLatencyModels(int rounds, Duration upstreamPerToken, Duration alignerPerToken, double changedShare) {
         this.rounds = rounds;
         this.upstreamPerToken = upstreamPerToken;
         this.alignerPerToken = alignerPerToken;
+        this.changedShare = changedShare;
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Whether the aligner changes sentence {@code k} of request {@code requestId}: a hash, the same in every run. */
+    boolean changes(String requestId, int k) {
+        long mixed = (requestId.hashCode() * 0x9E3779B97F4A7C15L) ^ (k * 0xC2B2AE3D27D4EB4FL);
+        mixed ^= mixed >>> 29;
+        mixed *= 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 32;
+        return Math.floorMod(mixed, 10_000) < Math.round(changedShare * 10_000);
     }
 
     AlignmentModels models() {
@@ -103,7 +121,10 @@ final class SimulatedLatencyModels implements AutoCloseable {
                 }
             } else {
                 String last = request.prompt().substring(request.prompt().lastIndexOf(SEPARATOR) + 1);
-                tokens = List.of(last.split("(?<= )"));
+                int k = Integer.parseInt(last.split(" ")[1]);
+                // the same number of tokens either way: a changed sentence takes as long to write
+                String written = changes(request.id(), k) ? last.replace("words", "wordz") : last;
+                tokens = List.of(written.split("(?<= )"));
                 finish = FinishReason.EOS;
             }
             new Emission(request, listener, tokens, finish, upstream ? upstreamPerToken : alignerPerToken, result).next(0);
