@@ -7,8 +7,9 @@
 #                                [--kafka KEY=VALUE ...]   (a Kafka/Streams property over the defaults, to try a tuning)
 # (a level that does not finish in time reports the answers that came, marked so)
 #
-# The real Kafka loop: embedded broker, exactly_once_v2, the default (in-memory) wiring; 15-token sentences, 4 rounds
-# per answer. The last line:
+# The real Kafka loop: embedded broker, exactly_once_v2, the default (in-memory) wiring, speculation off (this
+# measures the non-blocking stage against the sequential loop's ideal; ops/bench/speculation.sh measures speculation);
+# 15-token sentences, 4 rounds per answer. The last line:
 #   loop_throughput c1_ttfs_over_ideal_ms=A c64_ttfs_over_ideal_ms=B c64_answers_ratio=C c256_answers_ratio=D
 # (A, B: measured TTFS p50 minus the ideal, ms; C, D: measured answers/s ÷ ideal answers/s).
 set -euo pipefail

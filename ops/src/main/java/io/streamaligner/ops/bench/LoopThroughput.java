@@ -91,6 +91,8 @@ public final class LoopThroughput {
         settings.put(StreamAlignerConfig.BOOTSTRAP_SERVERS, servers);
         settings.put(StreamAlignerConfig.APPLICATION_ID, run);
         settings.put(StreamAlignerConfig.TOPIC_PREFIX, run + ".");
+        // the stage's own cost against the sequential loop's ideal: speculation would beat that ideal (speculation.sh)
+        settings.put(StreamAlignerConfig.LOOP_SPECULATE, "false");
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(settings);
         // at least eight: the first level runs in a fresh JVM, whose first answers measure the JIT, not the loop
         int warmup = Math.max(8, inFlight);
