@@ -6,9 +6,8 @@
 #                               [--kafka KEY=VALUE ...]   (a Kafka/Streams property over the defaults, to try a tuning)
 #
 # Round overhead: with zero-latency models and speculation off, the time from the aligner's call for round k of a
-# request to its call
-# for round k + 1 (feedback produced and committed, the feedback hop, the upstream step, segmentation, the
-# aligner's batching), requests one at a time. Reported for both wirings (IN_MEMORY, TOPICS) and both guarantees
+# request to its call for round k + 1 (feedback produced and committed, the feedback hop, the upstream step,
+# segmentation, the aligner's batching), requests one at a time. Reported for both wirings (IN_MEMORY, TOPICS) and both guarantees
 # (exactly_once_v2, at_least_once) unless --default-only. The last line, for the default configuration
 # (IN_MEMORY, exactly_once_v2):
 #   round_overhead_ms p50=X p99=Y floor_ms p50=Z
