@@ -144,12 +144,13 @@ public final class AlignmentApplication implements AutoCloseable {
         String bootstrapServers = requireBootstrapServers(config);
         monitoring.modelsLoaded();
         Topics topics = config.topicNames();
-        try (Admin admin = Admin.create(adminProperties(config))) {
-            TopicCreator.createMissing(admin, topics, config.topics().partitions(), START_TIMEOUT);
-        }
         Optional<Path> temporaryStateDir = config.dataDir().isPresent() ? Optional.empty() : Optional.of(createTemporaryStateDir());
         Path stateDir = temporaryStateDir.orElseGet(() -> config.dataDir().orElseThrow().resolve("streams"));
         Properties properties = streamsProperties(config, stateDir);
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            TopicCreator.createMissing(admin, topics, config.topics().partitions(), START_TIMEOUT);
+            FailureDetection.apply(properties, admin, START_TIMEOUT);
+        }
         properties.put(ProcessingFailureDeadLetters.METRICS_CONFIG, monitoring.loopMetrics());
         KafkaStreams streams = new KafkaStreams(AlignmentTopology.buildTopology(topics, models, config.topology(),
                 monitoring.loopMetrics()), properties);
