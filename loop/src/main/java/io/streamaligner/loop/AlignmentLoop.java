@@ -4,6 +4,7 @@ import io.streamaligner.inference.ChatTurns;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.PromptTooLongException;
 import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.template.AlignerInput;
 import io.streamaligner.loop.segment.SentenceSegmenter;
@@ -18,6 +19,7 @@ import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.UpstreamFinish;
 import io.streamaligner.schemas.serde.RecordClassTrust;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,8 +35,10 @@ import java.util.Optional;
  * SuffixSentence + correction ──corrected──► SentenceAligned event, then AlignedPrefix (round + 1) or the final event
  * </pre>
  * A failed model call ends its request with an {@code AlignmentError} and an {@code ERROR} final
- * ({@link #upstreamFailed}, {@link #alignerFailed}). Stop rules, checked after each round in this order: the upstream
- * ended its answer, the aligner signalled the end, max rounds, max total tokens.
+ * ({@link #upstreamFailed}, {@link #alignerFailed}), except a prompt that outgrew a model's context once the answer has
+ * begun: that answer has reached the model's limit and ends with its {@code MAX_TOKENS} final. Stop rules, checked
+ * after each round in this order: the upstream ended its answer, the aligner signalled the end, max rounds, max total
+ * tokens.
  *
  * <p>Stateless and thread-safe: the state is in the records, which the drivers keep (in stores, or in memory).
  */
@@ -85,18 +89,14 @@ public final class AlignmentLoop {
 
     /**
      * A new request enters the loop as round 0 (an empty aligned prefix), unless it is invalid: its id differs from
-     * its key, its question is blank, a limit is not positive or its sampling parameters are invalid; then it ends at
-     * once with an error event and an {@code ERROR} final with no rounds.
+     * its key, its question is blank or larger than {@link LoopLimits#maxQuestionBytes()}, a limit is not positive or
+     * its sampling parameters are invalid; then it ends at once with an error event and an {@code ERROR} final with no
+     * rounds.
      *
      * @param key the id the request arrived under (the record key)
      */
     public Transition<AlignedPrefix> admit(String key, AlignmentRequest request, long nowMs) {
-        AlignedPrefix roundZero = AlignedPrefix.newBuilder()
-                .setRequest(request)
-                .setAlignedPrefix("")
-                .setRound(0)
-                .setStartedAtMs(nowMs)
-                .build();
+        AlignedPrefix roundZero = roundZero(request, nowMs);
         try {
             validate(key, request);
         } catch (IllegalArgumentException invalid) {
@@ -104,6 +104,23 @@ public final class AlignmentLoop {
             return failed(key, AlignmentStage.REQUEST, roundZero, 0, invalid, nowMs);
         }
         return Transition.goOn(roundZero, List.of());
+    }
+
+    /**
+     * A request that cannot enter the loop for a reason found outside its own fields (its id is taken, admitting it
+     * failed): it ends at once with an error event and an {@code ERROR} final with no rounds, under {@code key}.
+     */
+    public <S> Transition<S> refuse(String key, AlignmentRequest request, Throwable reason, long nowMs) {
+        return failed(key, AlignmentStage.REQUEST, roundZero(request, nowMs), 0, reason, nowMs);
+    }
+
+    private static AlignedPrefix roundZero(AlignmentRequest request, long nowMs) {
+        return AlignedPrefix.newBuilder()
+                .setRequest(request)
+                .setAlignedPrefix("")
+                .setRound(0)
+                .setStartedAtMs(nowMs)
+                .build();
     }
 
     /** The round the upstream's next step after {@code prefix} writes. */
@@ -240,14 +257,50 @@ public final class AlignmentLoop {
         return upstreamCall(speculated).equals(upstreamCall(actual));
     }
 
-    /** The upstream's step after {@code prefix} failed: the request ends in error with the answer aligned so far. */
+    /**
+     * The upstream's step after {@code prefix} failed: the request ends in error with the answer aligned so far, or,
+     * when the prompt no longer fits the upstream's context and the answer has begun, with its {@code MAX_TOKENS} final.
+     */
     public <S> Transition<S> upstreamFailed(AlignedPrefix prefix, Throwable error, long nowMs) {
-        return failed(prefix.getRequest().getRequestId(), AlignmentStage.UPSTREAM, prefix, stepRound(prefix), error, nowMs);
+        String requestId = prefix.getRequest().getRequestId();
+        if (outgrewContext(prefix, error)) {
+            return Transition.end(List.of(ResponseEvents.answerFinal(requestId, prefix, AnswerFinishReason.MAX_TOKENS, nowMs)));
+        }
+        return failed(requestId, AlignmentStage.UPSTREAM, prefix, stepRound(prefix), error, nowMs);
     }
 
-    /** The correction of {@code sentence} failed: the request ends in error with the answer aligned before it. */
+    /**
+     * The correction of {@code sentence} failed: the request ends in error with the answer aligned before it, or, when
+     * the aligner's prompt no longer fits its context and the answer has begun, with that answer's {@code MAX_TOKENS}
+     * final (the sentence that could not be corrected is left out).
+     */
     public <S> Transition<S> alignerFailed(SuffixSentence sentence, Throwable error, long nowMs) {
-        return failed(sentence.getRequestId(), AlignmentStage.ALIGNER, sentence.getContext(), sentence.getRound(), error, nowMs);
+        AlignedPrefix before = sentence.getContext();
+        if (outgrewContext(before, error)) {
+            AlignedPrefix answer = AlignedPrefix.newBuilder(before)
+                    .setUpstreamTokens(before.getUpstreamTokens() + sentence.getUpstreamTokens())
+                    .setUpstreamMs(before.getUpstreamMs() + sentence.getUpstreamMs())
+                    .build();
+            return Transition.end(List.of(ResponseEvents.answerFinal(sentence.getRequestId(), answer,
+                    AnswerFinishReason.MAX_TOKENS, nowMs)));
+        }
+        return failed(sentence.getRequestId(), AlignmentStage.ALIGNER, before, sentence.getRound(), error, nowMs);
+    }
+
+    /**
+     * Whether a call failed because its prompt outgrew the model's context while the answer was under way: the answer
+     * has reached the model's limit. With nothing aligned yet, it is the question that is too long: an error.
+     */
+    private static boolean outgrewContext(AlignedPrefix prefix, Throwable error) {
+        if (prefix.getAlignedPrefix().isEmpty()) {
+            return false;
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof PromptTooLongException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <S> Transition<S> failed(String requestId, AlignmentStage stage, AlignedPrefix answer, int round,
@@ -256,12 +309,17 @@ public final class AlignmentLoop {
                 ResponseEvents.answerFinal(requestId, answer, AnswerFinishReason.ERROR, nowMs)));
     }
 
-    private static void validate(String key, AlignmentRequest request) {
+    private void validate(String key, AlignmentRequest request) {
         if (!key.equals(request.getRequestId())) {
             throw new IllegalArgumentException("request_id '" + request.getRequestId() + "' differs from the key '" + key + "'");
         }
         if (request.getQuestion().isBlank()) {
             throw new IllegalArgumentException("question is blank");
+        }
+        int questionBytes = request.getQuestion().getBytes(StandardCharsets.UTF_8).length;
+        if (questionBytes > limits.maxQuestionBytes()) {
+            throw new IllegalArgumentException("question is " + questionBytes + " bytes (UTF-8), more than the "
+                    + limits.maxQuestionBytes() + " allowed");
         }
         if (request.getMaxRounds() <= 0) {
             throw new IllegalArgumentException("max_rounds must be positive, got " + request.getMaxRounds());

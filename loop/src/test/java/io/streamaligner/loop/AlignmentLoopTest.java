@@ -3,6 +3,7 @@ package io.streamaligner.loop;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.PromptTooLongException;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.loop.testing.TestPrompts;
 import io.streamaligner.loop.testing.TestRecords;
@@ -230,6 +231,57 @@ class AlignmentLoopTest {
     }
 
     @Test
+    void shouldRefuseAQuestionLargerThanTheLimitInUtf8Bytes() {
+        AlignmentLoop smallQuestions = new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER, new LoopLimits(128, 32, 8));
+
+        assertThat(smallQuestions.admit("r1", TestRecords.request("r1", "12345678"), NOW).ended()).isFalse();
+        assertRejected(smallQuestions.admit("r1", TestRecords.request("r1", "1234567é"), NOW),
+                "question is 9 bytes (UTF-8), more than the 8 allowed");
+        assertThat(LoopLimits.DEFAULTS.maxQuestionBytes()).isEqualTo(32 * 1024);
+    }
+
+    @Test
+    void shouldRefuseARequestWithTheReasonGiven() {
+        Transition<AlignedPrefix> refused = loop.refuse("r1", TestRecords.request("r1", "q"),
+                new IllegalArgumentException("request id 'r1' is taken"), NOW);
+
+        assertRejected(refused, "request id 'r1' is taken");
+        assertThat(refused.events()).extracting(AlignmentResponse::getRequestId).containsOnly("r1");
+    }
+
+    @Test
+    void shouldEndAnAnswerThatOutgrewAModelsContextWithItsMaxTokensFinal() {
+        AlignedPrefix prefix = AlignedPrefix.newBuilder(TestRecords.prefix(TestRecords.request("r1", "q"), "Earlier.", 1))
+                .setUpstreamTokens(20).build();
+        PromptTooLongException full = new PromptTooLongException("r1", 512, 512);
+
+        Transition<Object> upstreamFull = loop.upstreamFailed(prefix, full, NOW);
+        Transition<Object> alignerFull = loop.alignerFailed(SuffixSentence.newBuilder()
+                .setRequestId("r1").setRound(2).setSentence("Two.").setUpstreamFinish(UpstreamFinish.SENTENCE)
+                .setUpstreamTokens(3).setUpstreamMs(1).setContext(prefix).build(),
+                new IllegalStateException("wrapped", full), NOW);
+
+        for (Transition<Object> ended : List.of(upstreamFull, alignerFull)) {
+            assertThat(ended.events()).as("no error: the answer reached the model's limit").hasSize(1);
+            AnswerFinal answer = ended.answerFinal().orElseThrow();
+            assertThat(answer.getFinishReason()).isEqualTo(AnswerFinishReason.MAX_TOKENS);
+            assertThat(answer.getAnswer()).isEqualTo("Earlier.");
+            assertThat(answer.getRounds()).isEqualTo(1);
+        }
+        assertThat(alignerFull.answerFinal().orElseThrow().getUpstreamTokens()).as("the step's tokens count").isEqualTo(23);
+    }
+
+    @Test
+    void shouldEndAQuestionTooLongForTheModelWithAnError() {
+        AlignedPrefix roundZero = TestRecords.prefix(TestRecords.request("r1", "q"), "", 0);
+
+        Transition<Object> tooLong = loop.upstreamFailed(roundZero, new PromptTooLongException("r1", 600, 512), NOW);
+
+        assertThat(tooLong.answerFinal().orElseThrow().getFinishReason()).isEqualTo(AnswerFinishReason.ERROR);
+        assertThat(((AlignmentError) tooLong.events().get(0).getEvent()).getMessage()).contains("600 tokens");
+    }
+
+    @Test
     void shouldSeedEveryRoundDifferentlyAndEveryReRunAlike() {
         GenerationParams params = GenerationParams.newBuilder().setTemperature(0.7).setTopK(40).setTopP(0.95)
                 .setFrequencyPenalty(1.2).setSeed(42).build();
@@ -271,7 +323,7 @@ class AlignmentLoopTest {
         return new Completion("r1", text, finish, 20, 5, 2_000_000);
     }
 
-    private static void assertRejected(Transition<AlignedPrefix> admitted, String reason) {
+    private static void assertRejected(Transition<?> admitted, String reason) {
         assertThat(admitted.ended()).isTrue();
         assertThat(admitted.events()).extracting(AlignmentResponse::getEvent)
                 .hasExactlyElementsOfTypes(AlignmentError.class, AnswerFinal.class);

@@ -4,9 +4,11 @@ import io.streamaligner.client.Topic;
 import io.streamaligner.client.Topics;
 import io.streamaligner.loop.AlignmentLoop;
 import io.streamaligner.loop.AlignmentModels;
+import io.streamaligner.topology.metrics.LoopMetrics;
 import io.streamaligner.topology.processor.Aligner;
 import io.streamaligner.topology.processor.CommitPolicy;
 import io.streamaligner.topology.processor.InFlightLimit;
+import io.streamaligner.topology.processor.ProcessingFailureDeadLetters;
 import io.streamaligner.topology.processor.RecordDecoder;
 import io.streamaligner.topology.processor.RequestIntake;
 import io.streamaligner.topology.processor.Segmenter;
@@ -84,7 +86,20 @@ public final class AlignmentTopology {
      * @param settings wiring, batching, caps and retention ({@link TopologySettings#DEFAULTS}, or the configuration's)
      */
     public static Topology buildTopology(Topics topics, AlignmentModels models, TopologySettings settings) {
+        return buildTopology(topics, models, settings, LoopMetrics.none());
+    }
+
+    /**
+     * Builds the loop, its processors recording into {@code metrics}.
+     *
+     * @param metrics the instance's meters ({@link LoopMetrics#none()} for none)
+     */
+    public static Topology buildTopology(Topics topics, AlignmentModels models, TopologySettings settings,
+                                         LoopMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(topics, "topics");
+        metrics.expectDeadLetters(RecordDecoder.OWN_REASONS);
+        metrics.expectDeadLetters(List.of(ProcessingFailureDeadLetters.REASON_PROCESSING_FAILED));
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(settings, "settings");
         boolean inMemory = settings.wiring() == Wiring.IN_MEMORY;
@@ -97,15 +112,16 @@ public final class AlignmentTopology {
         Topology topology = new Topology();
         List<String> decoders = new ArrayList<>();
 
-        addDecodedSource(topology, PROMPTS_SOURCE, topics.prompts(), PROMPTS_DECODER, REQUEST_INTAKE, decoders);
-        addDecodedSource(topology, FEEDBACK_SOURCE, topics.feedback(), FEEDBACK_DECODER, UPSTREAM_STEP, decoders);
-        topology.addProcessor(REQUEST_INTAKE, () -> new RequestIntake(loop, UPSTREAM_STEP, REQUEST_INTAKE + RESPONSES_SINK_SUFFIX),
-                PROMPTS_DECODER);
+        addDecodedSource(topology, PROMPTS_SOURCE, topics.prompts(), PROMPTS_DECODER, REQUEST_INTAKE, decoders, metrics);
+        addDecodedSource(topology, FEEDBACK_SOURCE, topics.feedback(), FEEDBACK_DECODER, UPSTREAM_STEP, decoders, metrics);
+        topology.addProcessor(REQUEST_INTAKE, () -> new RequestIntake(loop, settings.progressRetention(), UPSTREAM_STEP,
+                REQUEST_INTAKE + RESPONSES_SINK_SUFFIX, metrics), PROMPTS_DECODER);
+        topology.addStateStore(RequestIntake.admittedStore(), REQUEST_INTAKE);
 
         // In memory, the step's deltas go straight to the segmenter as well as to their topic for observers.
         List<String> deltaChildren = inMemory ? List.of(SEGMENTER, TOKENS_SINK) : List.of(TOKENS_SINK);
         topology.addProcessor(UPSTREAM_STEP, () -> new UpstreamStep(loop, models.upstream(), settings.inference(), upstreamCalls,
-                withinRound, deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX, settings.speculate()),
+                withinRound, deltaChildren, UPSTREAM_STEP + RESPONSES_SINK_SUFFIX, settings.speculate(), metrics),
                 REQUEST_INTAKE, FEEDBACK_DECODER);
         topology.addStateStore(UpstreamStep.pendingStore(), UPSTREAM_STEP);
 
@@ -113,14 +129,14 @@ public final class AlignmentTopology {
             topology.addProcessor(SEGMENTER, () -> new Segmenter(loop, withinRound), UPSTREAM_STEP);
         } else {
             // every hop through its topic: the segmenter and the aligner read what the step before them published
-            addDecodedSource(topology, TOKENS_SOURCE, topics.upstreamTokens(), TOKENS_DECODER, SEGMENTER, decoders);
+            addDecodedSource(topology, TOKENS_SOURCE, topics.upstreamTokens(), TOKENS_DECODER, SEGMENTER, decoders, metrics);
             topology.addProcessor(SEGMENTER, () -> new Segmenter(loop, withinRound), TOKENS_DECODER);
-            addDecodedSource(topology, SENTENCES_SOURCE, topics.sentences(), SENTENCES_DECODER, ALIGNER, decoders);
+            addDecodedSource(topology, SENTENCES_SOURCE, topics.sentences(), SENTENCES_DECODER, ALIGNER, decoders, metrics);
         }
         topology.addStateStore(Segmenter.stepsStore(), SEGMENTER);
 
         topology.addProcessor(ALIGNER, () -> new Aligner(loop, models.aligner(), settings.inference(), alignerCalls, CommitPolicy.WHEN_FORWARDED,
-                settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX),
+                settings.progressRetention(), FEEDBACK_SINK, ALIGNER + RESPONSES_SINK_SUFFIX, metrics),
                 inMemory ? SEGMENTER : SENTENCES_DECODER);
         topology.addStateStore(Aligner.pendingStore(), ALIGNER);
         topology.addStateStore(Aligner.progressStore(), ALIGNER);
@@ -175,15 +191,19 @@ public final class AlignmentTopology {
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // No global state here; opting in now is what Kafka 5.0 will default to and silences its warning.
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // A processor exception that no processor turned into its request's error events dead-letters its record
+        // (to errors.dead.letter.queue.topic.name, which the application sets) instead of killing the thread.
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureDeadLetters.class);
         return config;
     }
 
     /** A source read as bytes, and the decoder that turns them into the topic's records or routes them to dead-letter. */
     private static <V> void addDecodedSource(Topology topology, String sourceName, Topic<String, V> topic,
-                                             String decoderName, String valueChild, List<String> decoders) {
+                                             String decoderName, String valueChild, List<String> decoders,
+                                             LoopMetrics metrics) {
         topology.addSource(sourceName, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic.name());
         topology.addProcessor(decoderName, () -> new RecordDecoder<>(topic.valueSerde().deserializer(), valueChild,
-                decoderName + DEAD_LETTER_SINK_SUFFIX), sourceName);
+                decoderName + DEAD_LETTER_SINK_SUFFIX, metrics), sourceName);
         decoders.add(decoderName);
     }
 

@@ -7,7 +7,14 @@ import io.streamaligner.loop.testing.ScriptedUpstream;
 import io.streamaligner.loop.testing.TestPrompts;
 import io.streamaligner.loop.testing.TestRecords;
 
+import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
+import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
+import io.streamaligner.inference.PromptTooLongException;
+import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.schemas.AlignmentError;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AlignmentResponse;
@@ -341,6 +348,93 @@ class AlignmentTopologyTest {
         assertThat(upstream.calls()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void shouldRefuseAReusedRequestIdWithAnErrorInsteadOfHanging(Wiring wiring) {
+        upstream.answer("q", "Once.").answer("again", "Twice.");
+        start(TopologySettings.DEFAULTS.withWiring(wiring));
+
+        prompts.pipeInput("r1", TestRecords.request("r1", "q"));
+        runUntilFinals(1);
+        prompts.pipeInput("r1", TestRecords.request("r1", "again"));
+        runUntilFinals(2);
+
+        List<AnswerFinal> finals = eventsOf("r1", AnswerFinal.class);
+        assertThat(finals).extracting(AnswerFinal::getFinishReason)
+                .containsExactly(AnswerFinishReason.UPSTREAM_END, AnswerFinishReason.ERROR);
+        assertThat(onlyErrorOf("r1").getStage()).isEqualTo(AlignmentStage.REQUEST);
+        assertThat(onlyErrorOf("r1").getMessage()).contains("request id 'r1' is taken");
+    }
+
+    @Test
+    void shouldRefuseAQuestionLargerThanTheLimit() {
+        start(TopologySettings.DEFAULTS.withLimits(new LoopLimits(128, 128, 32)));
+
+        prompts.pipeInput("r1", TestRecords.request("r1", "What is 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1?"));
+        collect();
+
+        assertThat(onlyErrorOf("r1").getMessage()).contains("question is 42 bytes (UTF-8), more than the 32 allowed");
+        assertThat(onlyFinalOf("r1").getFinishReason()).isEqualTo(AnswerFinishReason.ERROR);
+        assertThat(upstream.calls()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void shouldEndAnAnswerThatOutgrowsTheUpstreamsContextWithItsMaxTokensFinal(Wiring wiring) {
+        upstream.answer("q", "One is wrong.", "Two is wrong.", "Three is wrong.", "Four.");
+        // the engine refuses a prompt that leaves no room in the model's context
+        TextGenerator smallContext = new TextGenerator() {
+            @Override
+            public Generation submit(CompletionRequest request, DeltaListener listener) {
+                return request.prompt().contains("Two is right.") ? Generation.failed(new PromptTooLongException(
+                        request.id(), 512, 512)) : upstream.submit(request, listener);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        start(TopologySettings.DEFAULTS.withWiring(wiring), new AlignmentModels(smallContext, TestPrompts.UPSTREAM,
+                aligner, TestPrompts.ALIGNER));
+
+        prompts.pipeInput("r1", TestRecords.request("r1", "q"));
+        runUntilFinals(1);
+
+        AnswerFinal answer = onlyFinalOf("r1");
+        assertThat(answer.getFinishReason()).isEqualTo(AnswerFinishReason.MAX_TOKENS);
+        assertThat(answer.getAnswer()).isEqualTo("One is right. Two is right.");
+        assertThat(eventsOf("r1", AlignmentError.class)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void shouldEndOnlyTheRequestWhoseModelResultCannotBeUsed(Wiring wiring) {
+        upstream.answer("good", "Fine.").answer("odd", "Odd is wrong.");
+        // a backend bug: a completion without text
+        TextGenerator textless = new TextGenerator() {
+            @Override
+            public Generation submit(CompletionRequest request, DeltaListener listener) {
+                return request.prompt().contains("Odd") ? Generation.completed(new Completion(request.id(), null,
+                        FinishReason.EOS, 1, 1, 0)) : aligner.submit(request, listener);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        start(TopologySettings.DEFAULTS.withWiring(wiring), new AlignmentModels(upstream, TestPrompts.UPSTREAM,
+                textless, TestPrompts.ALIGNER));
+
+        prompts.pipeInput("bad", TestRecords.request("bad", "odd"));
+        prompts.pipeInput("ok", TestRecords.request("ok", "good"));
+        runUntilFinals(2);
+
+        assertThat(onlyErrorOf("bad").getStage()).isEqualTo(AlignmentStage.ALIGNER);
+        assertThat(onlyErrorOf("bad").getMessage()).contains("could not be used");
+        assertThat(onlyFinalOf("bad").getFinishReason()).isEqualTo(AnswerFinishReason.ERROR);
+        assertThat(onlyFinalOf("ok").getAnswer()).isEqualTo("Fine.");
+    }
+
     @Test
     void shouldWireHopsInMemoryInOneSubTopologyOrThroughTopicsInThree() {
         AlignmentModels models = new AlignmentModels(upstream, TestPrompts.UPSTREAM, aligner, TestPrompts.ALIGNER);
@@ -373,7 +467,10 @@ class AlignmentTopologyTest {
     }
 
     private void start(TopologySettings settings) {
-        AlignmentModels models = new AlignmentModels(upstream, TestPrompts.UPSTREAM, aligner, TestPrompts.ALIGNER);
+        start(settings, new AlignmentModels(upstream, TestPrompts.UPSTREAM, aligner, TestPrompts.ALIGNER));
+    }
+
+    private void start(TopologySettings settings, AlignmentModels models) {
         Properties config = AlignmentTopology.streamsConfig("aligner-test", "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AlignmentTopology.buildTopology(topics, models, settings), config,

@@ -3,6 +3,8 @@ package io.streamaligner.inference.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.InferenceException;
+import io.streamaligner.inference.PromptTooLongException;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,8 +21,9 @@ import java.util.Optional;
 /**
  * The one place that decides what an HTTP failure means for the loop: whether trying the same request again may help
  * (connection errors, timeouts, 5xx, 408, 429, a broken stream) or not (any other 4xx: the request or the
- * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503). Messages name
- * the request, the endpoint and the server's own message, never the API key.
+ * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503); a 400 that
+ * says the prompt exceeds the model's context is a {@link PromptTooLongException}, which ends an answer under way with
+ * its {@code MAX_TOKENS} final. Messages name the request, the endpoint and the server's own message, never the API key.
  */
 final class HttpFailures {
 
@@ -36,10 +39,13 @@ final class HttpFailures {
     }
 
     /** The server answered with a status other than 200. */
-    static GenerationException status(String requestId, String endpoint, int status, HttpHeaders headers,
-                                      String body) {
+    static InferenceException status(String requestId, String endpoint, int status, HttpHeaders headers,
+                                     String body) {
         String message = "request " + requestId + ": " + endpoint + " answered HTTP " + status + describe(status)
                 + serverMessage(body).map(text -> ": " + text).orElse("");
+        if (status == 400 && saysContextExceeded(body)) {
+            return new PromptTooLongException(message);
+        }
         if (status == 429 || status == 503) {
             Optional<Duration> wait = retryAfter(headers.firstValue("Retry-After"), Instant.now());
             if (wait.isPresent()) {
@@ -120,6 +126,30 @@ final class HttpFailures {
             // quoted as text below
         }
         return Optional.of(ChunkParser.excerpt(body));
+    }
+
+    /**
+     * Whether a 400's body says the prompt does not fit the model's context, as each server words it: OpenAI's and
+     * {@code serve}'s code {@code context_length_exceeded}, llama.cpp's type {@code exceed_context_size_error}, vLLM's and
+     * SGLang's "maximum context length", TGI's "must have less than ... tokens".
+     */
+    static boolean saysContextExceeded(String body) {
+        if (body == null || body.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            if ("context_length_exceeded".equals(error.path("code").asText())
+                    || "exceed_context_size_error".equals(error.path("type").asText())) {
+                return true;
+            }
+        } catch (IOException notJson) {
+            // read as text below
+        }
+        String text = body.toLowerCase(java.util.Locale.ROOT);
+        return text.contains("maximum context length") || text.contains("context length exceeded")
+                || text.contains("exceeds the available context size")
+                || text.contains("input validation error") && text.contains("must have less than");
     }
 
     private static String describe(int status) {

@@ -1,6 +1,8 @@
 package io.streamaligner.inference.http;
 
 import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.InferenceException;
+import io.streamaligner.inference.PromptTooLongException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +34,7 @@ class HttpFailuresTest {
                 (name, value) -> true);
     }
 
-    private static GenerationException status(int status, Map<String, String> headers, String body) {
+    private static InferenceException status(int status, Map<String, String> headers, String body) {
         return HttpFailures.status("r1", ENDPOINT, status, headers(headers), body);
     }
 
@@ -90,7 +92,7 @@ class HttpFailuresTest {
 
     @Test
     void shouldPassOnTheWaitARateLimitAsksFor() {
-        GenerationException failure = status(429, Map.of("Retry-After", "2"), "");
+        InferenceException failure = status(429, Map.of("Retry-After", "2"), "");
 
         assertThat(failure.retryAfter()).contains(Duration.ofSeconds(2));
         assertThat(failure).hasMessageContaining("Retry-After 2000 ms").hasMessageContaining("rate limited");
@@ -117,6 +119,30 @@ class HttpFailuresTest {
         assertThat(status(400, Map.of(), "{\"error\":{\"message\":\"max_tokens is too large\","
                 + "\"type\":\"invalid_request_error\"}}"))
                 .hasMessageEndingWith(": max_tokens is too large");
+    }
+
+    @Test
+    void shouldReadEachServersContextLengthErrorAsAPromptTooLong() {
+        List<String> bodies = List.of(
+                "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens. However, you requested"
+                        + " 600 tokens.\",\"type\":\"BadRequestError\",\"code\":400}}",
+                "{\"object\":\"error\",\"message\":\"This model's maximum context length is 4096 tokens.\",\"code\":400}",
+                "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size, try increasing it\","
+                        + "\"type\":\"exceed_context_size_error\"}}",
+                "{\"error\":{\"message\":\"prompt has 600 tokens\",\"type\":\"invalid_request_error\","
+                        + "\"code\":\"context_length_exceeded\"}}",
+                "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000"
+                        + " `inputs` tokens and 200 `max_new_tokens`. inputs must have less than 4096 tokens\","
+                        + "\"error_type\":\"validation\"}");
+
+        for (String body : bodies) {
+            InferenceException failure = status(400, Map.of(), body);
+            assertThat(failure).as(body).isInstanceOf(PromptTooLongException.class).hasMessageContaining("HTTP 400");
+            assertThat(failure.retryable()).isFalse();
+        }
+        assertThat(status(400, Map.of(), "{\"error\":{\"message\":\"max_tokens is too large\"}}"))
+                .isNotInstanceOf(PromptTooLongException.class);
+        assertThat(status(413, Map.of(), "maximum context length")).isNotInstanceOf(PromptTooLongException.class);
     }
 
     @Test

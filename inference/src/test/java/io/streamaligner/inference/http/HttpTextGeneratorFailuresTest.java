@@ -2,6 +2,7 @@ package io.streamaligner.inference.http;
 
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.PromptTooLongException;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.http.HttpTestSupport.RecordingListener;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.streamaligner.inference.http.HttpTestSupport.CONTINUED;
 import static io.streamaligner.inference.http.HttpTestSupport.RENDERED;
@@ -18,6 +20,7 @@ import static io.streamaligner.inference.http.HttpTestSupport.failureOf;
 import static io.streamaligner.inference.http.HttpTestSupport.settings;
 import static io.streamaligner.inference.http.LocalOpenAiServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How {@link HttpTextGenerator} classifies what goes wrong on a real local server: whether a retry may help, and how
@@ -75,15 +78,28 @@ class HttpTextGeneratorFailuresTest {
 
     @Test
     void shouldFailForGoodOnABadRequestQuotingTheServersMessage() throws Exception {
-        String error = "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens. However, you"
-                + " requested 5000 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\","
-                + "\"code\":\"context_length_exceeded\"}}";
+        String error = "{\"error\":{\"message\":\"temperature must be at most 2\",\"type\":\"invalid_request_error\","
+                + "\"param\":\"temperature\"}}";
 
         GenerationException failure = failureAgainst(status(400, Map.of("Content-Type", "application/json"), error));
 
         assertThat(failure.retryable()).isFalse();
-        assertThat(failure).hasMessageContaining("HTTP 400")
-                .hasMessageContaining("This model's maximum context length is 4096 tokens");
+        assertThat(failure).hasMessageContaining("HTTP 400").hasMessageContaining("temperature must be at most 2");
+    }
+
+    @Test
+    void shouldFailWithPromptTooLongWhenTheServerSaysTheContextIsExceeded() throws Exception {
+        String error = "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens. However, you"
+                + " requested 5000 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\","
+                + "\"code\":\"context_length_exceeded\"}}";
+        server.answering(status(400, Map.of("Content-Type", "application/json"), error));
+
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
+            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
+                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(PromptTooLongException.class).hasMessageContaining("HTTP 400")
+                    .hasMessageContaining("This model's maximum context length is 4096 tokens");
+        }
     }
 
     @Test

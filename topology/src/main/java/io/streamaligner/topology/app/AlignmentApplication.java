@@ -10,6 +10,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.utils.Utils;
+import io.streamaligner.topology.processor.ProcessingFailureDeadLetters;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -75,17 +78,20 @@ public final class AlignmentApplication implements AutoCloseable {
     private final Optional<AutoCloseable> ownedModels;
     private final KafkaStreams streams;
     private final Optional<Path> temporaryStateDir;
+    private final ApplicationMonitoring monitoring;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private boolean closed;
 
     private AlignmentApplication(StreamAlignerConfig config, Topics topics, AlignmentModels models,
-                                 Optional<AutoCloseable> ownedModels, KafkaStreams streams, Optional<Path> temporaryStateDir) {
+                                 Optional<AutoCloseable> ownedModels, KafkaStreams streams, Optional<Path> temporaryStateDir,
+                                 ApplicationMonitoring monitoring) {
         this.config = config;
         this.topics = topics;
         this.models = models;
         this.ownedModels = ownedModels;
         this.streams = streams;
         this.temporaryStateDir = temporaryStateDir;
+        this.monitoring = monitoring;
     }
 
     /**
@@ -99,11 +105,18 @@ public final class AlignmentApplication implements AutoCloseable {
     public static AlignmentApplication start(StreamAlignerConfig config) {
         Objects.requireNonNull(config, "config");
         requireBootstrapServers(config);
-        LoadedModels loaded = LoadedModels.open(config);
+        // up first, so that a probe sees the instance start while the models load
+        ApplicationMonitoring monitoring = ApplicationMonitoring.start(config.http());
         try {
-            return start(config, loaded.models(), Optional.of(loaded));
+            LoadedModels loaded = LoadedModels.open(config);
+            try {
+                return start(config, loaded.models(), Optional.of(loaded), monitoring);
+            } catch (RuntimeException e) {
+                loaded.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            loaded.close();
+            monitoring.close();
             throw e;
         }
     }
@@ -115,22 +128,35 @@ public final class AlignmentApplication implements AutoCloseable {
      * @throws ApplicationStartException if the topics or Kafka Streams cannot be set up
      */
     public static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models) {
-        return start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(models, "models"), Optional.empty());
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(models, "models");
+        ApplicationMonitoring monitoring = ApplicationMonitoring.start(config.http());
+        try {
+            return start(config, models, Optional.empty(), monitoring);
+        } catch (RuntimeException e) {
+            monitoring.close();
+            throw e;
+        }
     }
 
     private static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models,
-                                              Optional<AutoCloseable> ownedModels) {
+                                              Optional<AutoCloseable> ownedModels, ApplicationMonitoring monitoring) {
         String bootstrapServers = requireBootstrapServers(config);
+        monitoring.modelsLoaded();
         Topics topics = config.topicNames();
-        try (Admin admin = Admin.create(adminProperties(config))) {
-            TopicCreator.createMissing(admin, topics, config.topics().partitions(), START_TIMEOUT);
-        }
         Optional<Path> temporaryStateDir = config.dataDir().isPresent() ? Optional.empty() : Optional.of(createTemporaryStateDir());
         Path stateDir = temporaryStateDir.orElseGet(() -> config.dataDir().orElseThrow().resolve("streams"));
-        KafkaStreams streams = new KafkaStreams(AlignmentTopology.buildTopology(topics, models, config.topology()),
-                streamsProperties(config, stateDir));
+        Properties properties = streamsProperties(config, stateDir);
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            TopicCreator.createMissing(admin, topics, config.topics().partitions(), START_TIMEOUT);
+            FailureDetection.apply(properties, admin, START_TIMEOUT);
+        }
+        properties.put(ProcessingFailureDeadLetters.METRICS_CONFIG, monitoring.loopMetrics());
+        KafkaStreams streams = new KafkaStreams(AlignmentTopology.buildTopology(topics, models, config.topology(),
+                monitoring.loopMetrics()), properties);
+        monitoring.watch(streams);
         AlignmentApplication application = new AlignmentApplication(config, topics, models, ownedModels, streams,
-                temporaryStateDir);
+                temporaryStateDir, monitoring);
         application.run(bootstrapServers);
         return application;
     }
@@ -147,6 +173,8 @@ public final class AlignmentApplication implements AutoCloseable {
                 config.processingGuarantee().configValue());
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.min(config.topics().partitions(), MAX_DEFAULT_STREAM_THREADS));
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicNames().deadLetter().name());
+        InstanceIdentity.of(config).ifPresent(id -> properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         properties.putAll(config.kafkaProperties());
         return properties;
     }
@@ -215,6 +243,11 @@ public final class AlignmentApplication implements AutoCloseable {
         return streams.metrics();
     }
 
+    /** The instance's meters and health, and its HTTP server when a port is configured. */
+    public ApplicationMonitoring monitoring() {
+        return monitoring;
+    }
+
     /** Kafka Streams' current state. */
     public KafkaStreams.State state() {
         return streams.state();
@@ -228,7 +261,12 @@ public final class AlignmentApplication implements AutoCloseable {
         return stopped.copy();
     }
 
-    /** Stops Kafka Streams (letting it commit), then closes the models it opened and deletes a temporary state directory. */
+    /**
+     * Stops Kafka Streams within {@link #CLOSE_TIMEOUT}: it commits what is done and leaves the group, so that its tasks
+     * move to the other instances at once (their pending model calls, restored from the changelogs, run again there;
+     * calls still running here are cancelled). Then closes the models it opened, the monitoring, and deletes a
+     * temporary state directory.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -236,13 +274,16 @@ public final class AlignmentApplication implements AutoCloseable {
         }
         closed = true;
         try {
-            if (!streams.close(CLOSE_TIMEOUT)) {
+            // a static member would otherwise keep its tasks until its session times out
+            if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
                 LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
             }
         } finally {
             try {
                 ownedModels.ifPresent(AlignmentApplication::closeModels);
             } finally {
+                monitoring.close();
                 temporaryStateDir.ifPresent(AlignmentApplication::deleteTemporaryStateDir);
                 stopped.complete(streams.state());
             }

@@ -73,7 +73,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(int port) {
         int clientPort = clientPort(port);
-        return start(clientPort, KraftDataDirectory.createTemporary(), true);
+        return start(clientPort, KraftDataDirectory.createTemporary(), true, Map.of());
     }
 
     /**
@@ -84,8 +84,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir where the broker keeps its logs and metadata
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        return start(port, dataDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(int, Path)}, with broker properties over this class's own (to try a broker setting).
+     *
+     * @param overrides broker properties, e.g. {@code group.min.session.timeout.ms}
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
         requireNonNull(dataDir, "dataDir");
-        return start(clientPort(port), dataDir.toAbsolutePath(), false);
+        requireNonNull(overrides, "overrides");
+        return start(clientPort(port), dataDir.toAbsolutePath(), false, overrides);
     }
 
     /**
@@ -94,10 +104,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @throws EmbeddedBrokerException if the broker cannot be set up or does not become ready in time
      */
-    private static EmbeddedKafkaBroker start(int clientPort, Path dataDir, boolean temporary) {
+    private static EmbeddedKafkaBroker start(int clientPort, Path dataDir, boolean temporary, Map<String, String> overrides) {
         KafkaRaftServer server;
         try {
             Properties serverProperties = serverProperties(clientPort, freePort(), dataDir.resolve("logs"));
+            serverProperties.putAll(overrides);
             KraftDataDirectory.formatIfNew(dataDir, serverProperties);
             server = new KafkaRaftServer(new KafkaConfig(serverProperties), Time.SYSTEM);
         } catch (RuntimeException e) {
@@ -237,6 +248,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         // Tests and the demo start consumer groups often; the default 3 s delay would add up.
         props.put("group.initial.rebalance.delay.ms", "0");
+        // Failover in seconds (ops/faults/failover.sh): the application's 3 s sessions need a lower minimum than the
+        // default 6 s, and a dead instance's timed-out transaction is aborted within half a second of its timeout
+        // instead of up to 10 s later.
+        props.put("group.min.session.timeout.ms", "1000");
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
         return props;
     }
 

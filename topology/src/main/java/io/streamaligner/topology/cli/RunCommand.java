@@ -13,12 +13,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code run}: the application alone ({@link AlignmentApplication}) until Ctrl-C or SIGTERM, which close it
- * cleanly (Kafka Streams commits, the models close, an embedded broker stops). Without bootstrap servers it starts
- * an embedded broker for itself and prints its address for clients. Exits 1 if Kafka Streams shuts down on its own.
+ * cleanly within a bounded time: Kafka Streams commits what is done and leaves the group, so that the other instances
+ * take its tasks at once and re-run what was pending; the models close, an embedded broker stops. Without bootstrap
+ * servers it starts an embedded broker for itself and prints its address for clients. With {@code --http-port} it
+ * serves metrics and health checks. Exits 1 if Kafka Streams shuts down on its own.
  */
 @Command(name = "run",
         description = {"Runs the Stream Aligner application (reads prompts, writes responses) until Ctrl-C.",
@@ -29,6 +32,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     private ConfigOptions config;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus), /health/live and /health/ready on this port (0: a free one), "
+                    + "on 127.0.0.1 unless streamaligner.http.host says otherwise. Default: streamaligner.http.port, else off.")
+    private Integer httpPort;
 
     @Spec
     private CommandSpec spec;
@@ -53,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Starts the stack, reports where it is, and closes it once {@code stopRequested} completes or Streams fails. */
     int serve(CompletableFuture<Void> stopRequested) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        StreamAlignerConfig resolved = config.resolve();
+        StreamAlignerConfig resolved = httpPort == null ? config.resolve() : config.resolve().withHttpPort(httpPort);
         out.println("Starting stream-aligner (" + (resolved.bootstrapServers().isPresent() ? "Kafka at " + resolved.bootstrapServers().get()
                 : "embedded Kafka broker") + ") ...");
         out.flush();
@@ -66,6 +74,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.topics().partitions() + " partitions, "
                     + resolved.topology().wiring().configValue() + " wiring");
             out.println("  upstream " + resolved.upstream().describe() + ", aligner " + resolved.aligner().describe());
+            application.monitoring().http().ifPresent(http -> out.println("  metrics and health on " + http.baseUrl()
+                    + " (/metrics, /health/live, /health/ready)"));
             out.println("Ctrl-C stops it.");
             out.flush();
             CompletableFuture.anyOf(stopRequested, application.stopped()).join();

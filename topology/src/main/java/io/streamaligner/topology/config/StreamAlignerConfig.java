@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,7 +41,9 @@ import java.util.function.Supplier;
  * @param upstream            the upstream model
  * @param aligner             the aligner model
  * @param engine              how both models run (execution provider, device, threads, batch rows)
- * @param topology            wiring, how model calls run, token caps, progress retention
+ * @param topology            wiring, how model calls run, token and question size caps, progress retention
+ * @param http                the application's HTTP port (metrics, health), off by default
+ * @param instanceId          this instance's static group membership id, if it has one
  * @param kafkaPassThrough    all other Kafka properties, as given
  */
 public record StreamAlignerConfig(
@@ -53,6 +56,8 @@ public record StreamAlignerConfig(
         ModelSettings aligner,
         EngineOptions engine,
         TopologySettings topology,
+        HttpSettings http,
+        Optional<String> instanceId,
         Map<String, String> kafkaPassThrough) {
 
     /** The namespace of the application's own settings. */
@@ -82,6 +87,11 @@ public record StreamAlignerConfig(
             "api-key-file", "connect-timeout.ms", "first-byte-timeout.ms", "chunk-timeout.ms");
     public static final String TOPOLOGY_WIRING = PREFIX + "topology.wiring";
     public static final String LOOP_SPECULATE = PREFIX + "loop.speculate";
+    public static final String REQUEST_MAX_QUESTION_BYTES = PREFIX + "request.max-question-bytes";
+    public static final String HTTP_PORT = PREFIX + "http.port";
+    public static final String HTTP_HOST = PREFIX + "http.host";
+    /** Static group membership: an instance restarted with the same id takes its tasks back at once. */
+    public static final String INSTANCE_ID = PREFIX + "instance.id";
     public static final String INFERENCE_MAX_IN_FLIGHT = PREFIX + "inference.max-in-flight";
     public static final String INFERENCE_INTERVAL_MS = PREFIX + "inference.interval.ms";
     public static final String INFERENCE_CALL_TIMEOUT_MS = PREFIX + "inference.call-timeout.ms";
@@ -120,6 +130,8 @@ public record StreamAlignerConfig(
         requireNonNull(aligner, "aligner");
         requireNonNull(engine, "engine");
         requireNonNull(topology, "topology");
+        requireNonNull(http, "http");
+        requireNonNull(instanceId, "instanceId");
         if (applicationId.isBlank()) {
             throw new ConfigurationException(APPLICATION_ID + " must not be blank");
         }
@@ -190,6 +202,10 @@ public record StreamAlignerConfig(
                                 Optional.of(read.text(ALIGNER_END_OF_ANSWER_TOKEN).orElse(DEFAULT_END_OF_ANSWER_TOKEN)))),
                 engineOptions(read),
                 topologySettings(read),
+                read.build("streamaligner.http.*", () -> new HttpSettings(
+                        read.text(HTTP_PORT).map(port -> OptionalInt.of(read.integer(HTTP_PORT, 0))).orElse(OptionalInt.empty()),
+                        read.text(HTTP_HOST).orElse(HttpSettings.DEFAULT_HOST))),
+                read.text(INSTANCE_ID),
                 passThrough);
     }
 
@@ -206,7 +222,13 @@ public record StreamAlignerConfig(
     /** The same configuration on another Kafka cluster, e.g. an embedded broker started for it. */
     public StreamAlignerConfig withBootstrapServers(String servers) {
         return new StreamAlignerConfig(Optional.of(requireNonNull(servers, "servers")), applicationId, processingGuarantee,
-                topics, dataDir, upstream, aligner, engine, topology, kafkaPassThrough);
+                topics, dataDir, upstream, aligner, engine, topology, http, instanceId, kafkaPassThrough);
+    }
+
+    /** The same configuration with the HTTP port on {@code port} (0: a free one). */
+    public StreamAlignerConfig withHttpPort(int port) {
+        return new StreamAlignerConfig(bootstrapServers, applicationId, processingGuarantee, topics, dataDir, upstream,
+                aligner, engine, topology, http.withPort(port), instanceId, kafkaPassThrough);
     }
 
     /**
@@ -247,6 +269,10 @@ public record StreamAlignerConfig(
         described.put(ALIGNER_PROGRESS_RETENTION_MS, String.valueOf(topology.progressRetention().toMillis()));
         described.put(TOPOLOGY_WIRING, topology.wiring().configValue());
         described.put(LOOP_SPECULATE, String.valueOf(topology.speculate()));
+        described.put(REQUEST_MAX_QUESTION_BYTES, String.valueOf(topology.limits().maxQuestionBytes()));
+        described.put(HTTP_PORT, http.port().isPresent() ? String.valueOf(http.port().getAsInt()) : "(off)");
+        described.put(HTTP_HOST, http.host());
+        described.put(INSTANCE_ID, instanceId.orElse(dataDir.isPresent() ? "(kept in the data directory)" : "(none)"));
         InferenceSettings inference = topology.inference();
         described.put(INFERENCE_MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight()));
         described.put(INFERENCE_INTERVAL_MS, String.valueOf(inference.interval().toMillis()));
@@ -265,7 +291,8 @@ public record StreamAlignerConfig(
     private static Set<String> appKeys() {
         Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
                 UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
-                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
+                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE, REQUEST_MAX_QUESTION_BYTES, HTTP_PORT, HTTP_HOST,
+                INSTANCE_ID, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE, ENGINE_PREFIX_CACHE_MB));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));
@@ -304,9 +331,10 @@ public record StreamAlignerConfig(
                 Duration.ofMillis(read.longInteger(INFERENCE_CALL_TIMEOUT_MS, defaults.callTimeout().toMillis())),
                 read.integer(INFERENCE_MAX_ATTEMPTS, defaults.maxAttempts()),
                 Duration.ofMillis(read.longInteger(INFERENCE_RETRY_BACKOFF_MS, defaults.retryBackoff().toMillis()))));
-        LoopLimits limits = read.build("the token caps", () -> new LoopLimits(
+        LoopLimits limits = read.build("the token and question size caps", () -> new LoopLimits(
                 read.integer(UPSTREAM_MAX_STEP_TOKENS, LoopLimits.DEFAULTS.maxUpstreamStepTokens()),
-                read.integer(ALIGNER_MAX_CORRECTION_TOKENS, LoopLimits.DEFAULTS.maxCorrectionTokens())));
+                read.integer(ALIGNER_MAX_CORRECTION_TOKENS, LoopLimits.DEFAULTS.maxCorrectionTokens()),
+                read.integer(REQUEST_MAX_QUESTION_BYTES, LoopLimits.DEFAULTS.maxQuestionBytes())));
         Duration retention = Duration.ofMillis(read.longInteger(ALIGNER_PROGRESS_RETENTION_MS,
                 TopologySettings.DEFAULT_PROGRESS_RETENTION.toMillis()));
         boolean speculate = read.bool(LOOP_SPECULATE, TopologySettings.DEFAULTS.speculate());

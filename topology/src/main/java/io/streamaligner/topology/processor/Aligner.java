@@ -9,13 +9,11 @@ import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.RequestProgress;
 import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.serde.AvroSerde;
+import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -23,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -48,18 +44,22 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
 
     private final AlignmentLoop loop;
     private final InferenceStage<SuffixSentence> stage;
-    private final Duration progressRetention;
+    private final StoreRetention progressRetention;
     private final String feedbackChild;
     private final String responsesChild;
+    private final LoopMetrics metrics;
     private KeyValueStore<String, RequestProgress> progress;
     private ProcessorContext<String, Object> context;
 
     /** @param limit the aligner's calls in flight, shared by every task of this instance */
     public Aligner(AlignmentLoop loop, TextGenerator aligner, InferenceSettings inference, InFlightLimit limit,
-                   CommitPolicy commitPolicy, Duration progressRetention, String feedbackChild, String responsesChild) {
+                   CommitPolicy commitPolicy, Duration progressRetention, String feedbackChild, String responsesChild,
+                   LoopMetrics metrics) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.stage = new InferenceStage<>(PENDING_STORE, aligner, inference, limit, this, commitPolicy);
-        this.progressRetention = Objects.requireNonNull(progressRetention, "progressRetention");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.stage = new InferenceStage<>(PENDING_STORE, LoopMetrics.ALIGNER, aligner, inference, limit, this,
+                commitPolicy, metrics);
+        this.progressRetention = new StoreRetention(progressRetention);
         this.feedbackChild = Objects.requireNonNull(feedbackChild, "feedbackChild");
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
     }
@@ -81,8 +81,7 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
         this.context = context;
         this.progress = context.getStateStore(PROGRESS_STORE);
         stage.init(context);
-        Duration purgeEvery = progressRetention.compareTo(Duration.ofMinutes(1)) < 0 ? progressRetention : Duration.ofMinutes(1);
-        context.schedule(purgeEvery, PunctuationType.WALL_CLOCK_TIME, this::purgeIdleProgress);
+        progressRetention.schedulePurge(context, progress, RequestProgress::getUpdatedAtMs);
     }
 
     @Override
@@ -90,17 +89,33 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
         String requestId = record.key();
         SuffixSentence sentence = record.value();
         RequestProgress seen = progress.get(requestId);
-        if (seen != null && (seen.getFinished() || sentence.getRound() <= seen.getRound())) {
+        if (seen != null && isReplay(sentence, seen)) {
             LOG.debug("dropping replayed sentence of {} round {}", requestId, sentence.getRound());
             return;
         }
         long now = context.currentSystemTimeMs();
-        Transition<CompletionRequest> call = loop.alignerCall(sentence, now);
-        if (call.ended()) {
-            end(requestId, call, now);
-        } else {
-            stage.add(requestId, sentence);
+        try {
+            Transition<CompletionRequest> call = loop.alignerCall(sentence, now);
+            if (call.ended()) {
+                end(requestId, call, now);
+            } else {
+                stage.add(requestId, sentence);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("correcting round {} of request {} failed", sentence.getRound(), requestId, e);
+            end(requestId, loop.alignerFailed(sentence, e, now), now);
         }
+    }
+
+    /**
+     * A sentence of a round already aligned, or of a request that has ended: dropped. A request admitted after the one
+     * that ended under the same id (its id's retention at the intake had passed) is a new request, not a replay.
+     */
+    private static boolean isReplay(SuffixSentence sentence, RequestProgress seen) {
+        if (seen.getFinished()) {
+            return sentence.getContext().getStartedAtMs() <= seen.getUpdatedAtMs();
+        }
+        return sentence.getRound() <= seen.getRound();
     }
 
     @Override
@@ -122,7 +137,7 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
             end(requestId, round, now);
             return;
         }
-        Responses.forward(context, round.events(), responsesChild, now);
+        Responses.forward(context, round.events(), responsesChild, now, metrics);
         AlignedPrefix next = round.next().orElseThrow();
         progress.put(requestId, new RequestProgress(next.getRound(), false, now));
         context.forward(new Record<>(requestId, next, now), feedbackChild);
@@ -141,21 +156,7 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
 
     /** Forwards the events of a transition that ended the request, and remembers it ended. */
     private void end(String requestId, Transition<?> end, long now) {
-        Responses.forward(context, end.events(), responsesChild, now);
+        Responses.forward(context, end.events(), responsesChild, now, metrics);
         progress.put(requestId, new RequestProgress(end.answerFinal().orElseThrow().getRounds(), true, now));
-    }
-
-    private void purgeIdleProgress(long now) {
-        long oldest = now - progressRetention.toMillis();
-        List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, RequestProgress> entries = progress.all()) {
-            while (entries.hasNext()) {
-                KeyValue<String, RequestProgress> entry = entries.next();
-                if (entry.value.getUpdatedAtMs() < oldest) {
-                    idle.add(entry.key);
-                }
-            }
-        }
-        idle.forEach(progress::delete);
     }
 }

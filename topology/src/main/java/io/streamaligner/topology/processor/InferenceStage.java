@@ -6,6 +6,7 @@ import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.InferenceException;
 import io.streamaligner.inference.TextGenerator;
+import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -85,11 +86,15 @@ public final class InferenceStage<W> {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
 
     private final String storeName;
+    private final String model;
     private final TextGenerator generator;
     private final InferenceSettings settings;
     private final InFlightLimit limit;
     private final Step<W> step;
     private final CommitPolicy commitPolicy;
+    private final LoopMetrics metrics;
+    /** How many of this task's pending items the in-flight gauge counts now. */
+    private int metered;
     private ProcessorContext<?, ?> context;
     private boolean commitWhenForwarded;
     private KeyValueStore<String, W> pending;
@@ -105,11 +110,14 @@ public final class InferenceStage<W> {
     private final List<Call<W>> toSpeculate = new ArrayList<>();
 
     /**
+     * @param model which model the stage calls, as metrics name it ({@link LoopMetrics#UPSTREAM}, {@link LoopMetrics#ALIGNER})
      * @param limit shared by every task of this instance that calls the same model
      */
-    public InferenceStage(String storeName, TextGenerator generator, InferenceSettings settings, InFlightLimit limit,
-                          Step<W> step, CommitPolicy commitPolicy) {
+    public InferenceStage(String storeName, String model, TextGenerator generator, InferenceSettings settings,
+                          InFlightLimit limit, Step<W> step, CommitPolicy commitPolicy, LoopMetrics metrics) {
         this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.model = Objects.requireNonNull(model, "model");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.limit = Objects.requireNonNull(limit, "limit");
@@ -130,7 +138,14 @@ public final class InferenceStage<W> {
             LOG.info("resubmitting {} pending model call(s) of {}", calls.size(), storeName);
         }
         startWaiting(System.nanoTime());
+        meterPending();
         punctuator = context.schedule(settings.interval(), PunctuationType.WALL_CLOCK_TIME, now -> tick());
+    }
+
+    /** Keeps the instance's in-flight gauge in step with this task's pending items. */
+    private void meterPending() {
+        metrics.pendingChanged(model, calls.size() - metered);
+        metered = calls.size();
     }
 
     /**
@@ -148,6 +163,7 @@ public final class InferenceStage<W> {
             if (round == ahead.round && !calls.containsKey(requestId) && sameCall(ahead, work)) {
                 adopt(ahead, work, now);
                 startSpeculations(now);
+                meterPending();
                 return;
             }
             end(ahead); // the work asks for another call: what ran ahead is not it
@@ -169,6 +185,7 @@ public final class InferenceStage<W> {
             settleAtOnce(call, now);
         }
         startSpeculations(now);
+        meterPending();
     }
 
     /**
@@ -211,7 +228,7 @@ public final class InferenceStage<W> {
 
     /** Advances a call just started or adopted: one that has its result already is forwarded now. */
     private void settleAtOnce(Call<W> call, long now) {
-        if (advance(call, now)) {
+        if (advanceGuarded(call, now)) {
             calls.remove(call.requestId);
             if (commitWhenForwarded) {
                 context.commit();
@@ -234,7 +251,7 @@ public final class InferenceStage<W> {
         long now = System.nanoTime();
         boolean forwardedResult = false;
         for (Iterator<Call<W>> it = calls.values().iterator(); it.hasNext(); ) {
-            if (advance(it.next(), now)) {
+            if (advanceGuarded(it.next(), now)) {
                 it.remove();
                 forwardedResult = true;
             }
@@ -242,6 +259,7 @@ public final class InferenceStage<W> {
         startWaiting(now);
         advanceSpeculations(now);
         startSpeculations(now);
+        meterPending();
         if (forwardedResult && commitWhenForwarded) {
             context.commit();
         }
@@ -283,6 +301,25 @@ public final class InferenceStage<W> {
     }
 
     /**
+     * {@link #advance}, where a call whose deltas or result its step cannot handle fails its item (the request gets
+     * its error events) instead of throwing out of the punctuator, which would try it again at every tick.
+     */
+    private boolean advanceGuarded(Call<W> call, long now) {
+        try {
+            return advance(call, now);
+        } catch (RuntimeException unusable) {
+            LOG.warn("{}: the output of {}'s call could not be used; failing the request", storeName, call.requestId,
+                    unusable);
+            if (call.generation != null) {
+                call.generation.cancel();
+            }
+            finish(call, new Outcome(null, new GenerationException("the model's result could not be used: " + unusable,
+                    unusable)));
+            return true;
+        }
+    }
+
+    /**
      * Moves one call on: forwards its new deltas, resubmits it when its backoff is over, and when it has finished
      * forwards its result and deletes its pending entry (or schedules a retry). Whether it finished.
      */
@@ -317,6 +354,7 @@ public final class InferenceStage<W> {
         speculative.values().forEach(this::end);
         speculative.clear();
         toSpeculate.clear();
+        meterPending();
     }
 
     private void startWaiting(long now) {
@@ -395,14 +433,33 @@ public final class InferenceStage<W> {
         return true;
     }
 
+    /**
+     * Forwards the call's result and deletes its pending entry. A step that throws on a result (a completion it cannot
+     * use) fails the item instead, so the request gets its error events and the other calls go on; one that throws on
+     * the failure too is logged, and the item is dropped rather than retried forever.
+     */
     private void finish(Call<W> call, Outcome outcome) {
-        if (outcome.failure() != null) {
-            step.failed(call.requestId, call.work, outcome.failure());
-        } else {
-            step.completed(call.requestId, call.work, outcome.completion(), call.forwardedPieces);
+        try {
+            if (outcome.failure() != null) {
+                step.failed(call.requestId, call.work, outcome.failure());
+            } else {
+                metrics.generated(model, outcome.completion().generatedTokens());
+                try {
+                    step.completed(call.requestId, call.work, outcome.completion(), call.forwardedPieces);
+                } catch (RuntimeException unusable) {
+                    LOG.warn("{}: the result of {}'s call could not be used; failing the request", storeName,
+                            call.requestId, unusable);
+                    step.failed(call.requestId, call.work, new GenerationException("the model's result could not be"
+                            + " used: " + unusable, unusable));
+                }
+            }
+        } catch (RuntimeException lost) {
+            LOG.error("{}: request {} could not be ended with its error events; dropping its pending call", storeName,
+                    call.requestId, lost);
+        } finally {
+            pending.delete(call.requestId);
+            release(call);
         }
-        pending.delete(call.requestId);
-        release(call);
     }
 
     /** Gives the call up: cancelled, its permit back. */

@@ -1,6 +1,7 @@
 package io.streamaligner.topology.processor;
 
 import io.streamaligner.schemas.serde.RecordDecodingException;
+import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,16 +34,20 @@ public final class RecordDecoder<V> implements Processor<String, byte[], String,
     public static final String REASON_NO_VALUE = "NO_VALUE";
     /** A deserializer failure other than a {@link RecordDecodingException}. */
     public static final String REASON_UNREADABLE = "UNREADABLE";
+    /** The reasons this class names itself; a decoder's own reasons ({@code MALFORMED}, …) come from its exceptions. */
+    public static final List<String> OWN_REASONS = List.of(REASON_NO_KEY, REASON_NO_VALUE, REASON_UNREADABLE);
 
     private final Deserializer<V> deserializer;
     private final String valueChild;
     private final String deadLetterChild;
+    private final LoopMetrics metrics;
     private ProcessorContext<String, Object> context;
 
-    public RecordDecoder(Deserializer<V> deserializer, String valueChild, String deadLetterChild) {
+    public RecordDecoder(Deserializer<V> deserializer, String valueChild, String deadLetterChild, LoopMetrics metrics) {
         this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
         this.valueChild = Objects.requireNonNull(valueChild, "valueChild");
         this.deadLetterChild = Objects.requireNonNull(deadLetterChild, "deadLetterChild");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -85,6 +91,7 @@ public final class RecordDecoder<V> implements Processor<String, byte[], String,
             headers.add(HEADER_OFFSET, utf8(Long.toString(metadata.offset())));
         });
         context.forward(record.withHeaders(headers), deadLetterChild);
+        metrics.deadLettered(reason);
     }
 
     private static byte[] utf8(String text) {

@@ -8,6 +8,7 @@ import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.StepEnd;
 import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.serde.AvroSerde;
+import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,7 +16,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,11 +38,14 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
 
     public static final String PENDING_STORE = "upstream-pending";
 
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamStep.class);
+
     private final AlignmentLoop loop;
     private final InferenceStage<AlignedPrefix> stage;
     private final List<String> deltaChildren;
     private final String responsesChild;
     private final boolean speculate;
+    private final LoopMetrics metrics;
     private ProcessorContext<String, Object> context;
 
     /**
@@ -50,9 +57,12 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
      *                      adopts it when its prefix asks for the same call, else it is cancelled
      */
     public UpstreamStep(AlignmentLoop loop, TextGenerator upstream, InferenceSettings inference, InFlightLimit limit,
-                        CommitPolicy commitPolicy, List<String> deltaChildren, String responsesChild, boolean speculate) {
+                        CommitPolicy commitPolicy, List<String> deltaChildren, String responsesChild, boolean speculate,
+                        LoopMetrics metrics) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.stage = new InferenceStage<>(PENDING_STORE, upstream, inference, limit, this, commitPolicy);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.stage = new InferenceStage<>(PENDING_STORE, LoopMetrics.UPSTREAM, upstream, inference, limit, this,
+                commitPolicy, metrics);
         this.deltaChildren = List.copyOf(deltaChildren);
         this.responsesChild = Objects.requireNonNull(responsesChild, "responsesChild");
         this.speculate = speculate;
@@ -72,7 +82,16 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
 
     @Override
     public void process(Record<String, AlignedPrefix> record) {
-        stage.add(record.key(), record.value());
+        if (record.value().getRound() > 0) {
+            // a later round's prefix came through the feedback topic, stamped when the aligner forwarded it
+            metrics.feedbackHop(Duration.ofMillis(context.currentSystemTimeMs() - record.timestamp()));
+        }
+        try {
+            stage.add(record.key(), record.value());
+        } catch (RuntimeException e) {
+            LOG.warn("starting round {} of request {} failed", AlignmentLoop.stepRound(record.value()), record.key(), e);
+            failed(record.key(), record.value(), e);
+        }
     }
 
     @Override
@@ -113,7 +132,7 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     @Override
     public void failed(String requestId, AlignedPrefix prefix, RuntimeException error) {
         long now = context.currentSystemTimeMs();
-        Responses.forward(context, loop.upstreamFailed(prefix, error, now).events(), responsesChild, now);
+        Responses.forward(context, loop.upstreamFailed(prefix, error, now).events(), responsesChild, now, metrics);
     }
 
     private void forward(String requestId, AlignedPrefix prefix, String text, int index, StepEnd end,

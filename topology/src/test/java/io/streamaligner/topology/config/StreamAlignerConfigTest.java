@@ -137,7 +137,7 @@ class StreamAlignerConfigTest {
         StreamAlignerConfig defaults = StreamAlignerConfig.defaults();
         assertThatThrownBy(() -> new StreamAlignerConfig(Optional.empty(), "app", ProcessingGuarantee.AT_LEAST_ONCE,
                 defaults.topics(), Optional.empty(), defaults.upstream(), defaults.aligner(), EngineOptions.cpu(),
-                defaults.topology(), Map.of("bootstrap.servers", "x:1")))
+                defaults.topology(), HttpSettings.OFF, Optional.empty(), Map.of("bootstrap.servers", "x:1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrap.servers");
     }
@@ -199,7 +199,7 @@ class StreamAlignerConfigTest {
         assertThat(topology.wiring()).isEqualTo(Wiring.TOPICS);
         assertThat(topology.inference()).isEqualTo(new InferenceSettings(64, Duration.ofMillis(5), Duration.ofSeconds(1), 5,
                 Duration.ofMillis(50)));
-        assertThat(topology.limits()).isEqualTo(new LoopLimits(96, 48));
+        assertThat(topology.limits()).isEqualTo(new LoopLimits(96, 48, LoopLimits.DEFAULT_MAX_QUESTION_BYTES));
         assertThat(topology.progressRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.engine().maxBatchSize()).isEqualTo(32);
         assertThat(config.describe()).containsEntry("streamaligner.topology.wiring", "topics")

@@ -1,5 +1,7 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.topology.metrics.LoopMetrics;
+
 import io.streamaligner.loop.LoopLimits;
 
 import io.streamaligner.loop.AlignmentLoop;
@@ -37,7 +39,8 @@ class AlignerTest {
     private final ScriptedAligner model = new ScriptedAligner().endAnswerOn("Therefore").failOn("broken");
     private final Aligner aligner = new Aligner(new AlignmentLoop(TestPrompts.UPSTREAM, TestPrompts.ALIGNER,
             new LoopLimits(128, 64)), model, new InferenceSettings(8, Duration.ofMillis(2), Duration.ofSeconds(5), 3,
-            Duration.ofMillis(10)), new InFlightLimit(8), CommitPolicy.WHEN_FORWARDED, RETENTION, "feedback-sink", "responses-sink");
+            Duration.ofMillis(10)), new InFlightLimit(8), CommitPolicy.WHEN_FORWARDED, RETENTION, "feedback-sink", "responses-sink",
+            LoopMetrics.none());
     private final AlignmentRequest request = TestRecords.request("r1", "q");
     private KeyValueStore<String, SuffixSentence> pending;
     private KeyValueStore<String, RequestProgress> progress;
@@ -133,6 +136,21 @@ class AlignerTest {
                 .filter(f -> ((AlignmentResponse) f.record().value()).getEvent() instanceof AnswerFinal).count();
         assertThat(finals).isEqualTo(1);
         assertThat(model.calls()).hasSize(2);
+    }
+
+    @Test
+    void shouldCorrectANewRequestUnderAnIdWhoseEarlierRequestEnded() {
+        aligner.process(sentence(1, "One.", UpstreamFinish.END, TestRecords.prefix(request, "", 0)));
+        MockStores.punctuate(context);
+        context.setCurrentSystemTimeMs(9_000);
+        AlignedPrefix laterRequest = AlignedPrefix.newBuilder(TestRecords.prefix(request, "", 0)).setStartedAtMs(8_000).build();
+
+        aligner.process(sentence(1, "Again.", UpstreamFinish.END, laterRequest));
+        MockStores.punctuate(context);
+
+        long finals = context.forwarded("responses-sink").stream()
+                .filter(f -> ((AlignmentResponse) f.record().value()).getEvent() instanceof AnswerFinal).count();
+        assertThat(finals).as("admitted after the first ended: a new request, not a replay").isEqualTo(2);
     }
 
     @Test

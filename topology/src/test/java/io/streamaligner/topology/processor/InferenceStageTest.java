@@ -1,5 +1,7 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.topology.metrics.LoopMetrics;
+
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
@@ -45,6 +47,9 @@ class InferenceStageTest {
 
         @Override
         public void completed(String requestId, String work, Completion completion, int pieces) {
+            if (completion.text().contains("unusable")) {
+                throw new IllegalStateException("cannot use " + completion.text());
+            }
             outcomes.add(requestId + " completed: " + completion.text());
         }
 
@@ -77,6 +82,23 @@ class InferenceStageTest {
         assertThat(pending.get("fast")).isNull();
         assertThat(pending.get("slow")).isEqualTo("1:a");
         assertThat(stage.inFlightCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailOnlyTheRequestWhoseResultItsStepCannotUse() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("bad", "1:a");
+        stage.add("good", "1:b");
+
+        generator.last("bad").stream("unusable").complete(FinishReason.EOS);
+        generator.last("good").stream("fine").complete(FinishReason.EOS);
+        stage.tick();
+        stage.tick();
+
+        assertThat(outcomes).containsExactly("bad failed: the model's result could not be used:"
+                + " java.lang.IllegalStateException: cannot use unusable", "good completed: fine");
+        assertThat(pending.get("bad")).as("dropped, not retried forever").isNull();
+        assertThat(stage.inFlightCount()).isZero();
     }
 
     @Test
@@ -237,8 +259,8 @@ class InferenceStageTest {
     @Test
     void shouldGiveItsPermitsBackWhenClosed() {
         InFlightLimit limit = new InFlightLimit(2);
-        InferenceStage<String> stage = new InferenceStage<>(STORE, generator, settings(Duration.ofSeconds(5), 3), limit, step,
-                CommitPolicy.ON_INTERVAL);
+        InferenceStage<String> stage = new InferenceStage<>(STORE, LoopMetrics.UPSTREAM, generator, settings(Duration.ofSeconds(5), 3),
+                limit, step, CommitPolicy.ON_INTERVAL, LoopMetrics.none());
         stage.init(context);
         stage.add("a", "1:a");
         stage.add("b", "1:b");
@@ -372,9 +394,9 @@ class InferenceStageTest {
     }
 
     private InferenceStage<String> stage(int maxInFlight, Duration callTimeout, int maxAttempts) {
-        InferenceStage<String> stage = new InferenceStage<>(STORE, generator, new InferenceSettings(maxInFlight,
+        InferenceStage<String> stage = new InferenceStage<>(STORE, LoopMetrics.UPSTREAM, generator, new InferenceSettings(maxInFlight,
                 Duration.ofMillis(2), callTimeout, maxAttempts, Duration.ofMillis(10)), new InFlightLimit(maxInFlight), step,
-                CommitPolicy.WHEN_FORWARDED);
+                CommitPolicy.WHEN_FORWARDED, LoopMetrics.none());
         stage.init(context);
         return stage;
     }

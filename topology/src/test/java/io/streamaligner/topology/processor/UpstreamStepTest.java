@@ -1,5 +1,7 @@
 package io.streamaligner.topology.processor;
 
+import io.streamaligner.topology.metrics.LoopMetrics;
+
 import io.streamaligner.loop.StepSampling;
 
 import io.streamaligner.loop.LoopLimits;
@@ -91,7 +93,7 @@ class UpstreamStepTest {
         AlignmentLoop systemPrompted = new AlignmentLoop((system, question, prefix) -> "[" + system + "]" + question,
                 TestPrompts.ALIGNER, LoopLimits.DEFAULTS);
         UpstreamStep step = new UpstreamStep(systemPrompted, upstream, INFERENCE, new InFlightLimit(8), CommitPolicy.ON_INTERVAL,
-                List.of("segmenter"), "responses-sink", false);
+                List.of("segmenter"), "responses-sink", false, LoopMetrics.none());
         AlignmentRequest withSystem = TestRecords.requestBuilder("r1", "q").setSystemPrompt("Be brief.").build();
 
         assertThat(step.request("r1", TestRecords.prefix(withSystem, "", 0)).prompt()).isEqualTo("[Be brief.]q");
@@ -141,7 +143,7 @@ class UpstreamStepTest {
         MockProcessorContext<String, Object> restartedContext = MockStores.newContext();
         restartedContext.addStateStore(pending);
         UpstreamStep restarted = new UpstreamStep(loop(128), upstream, INFERENCE, new InFlightLimit(8),
-                CommitPolicy.ON_INTERVAL, List.of("segmenter"), "responses-sink", false);
+                CommitPolicy.ON_INTERVAL, List.of("segmenter"), "responses-sink", false, LoopMetrics.none());
         restarted.init(restartedContext);
         MockStores.punctuate(restartedContext);
 
@@ -248,7 +250,7 @@ class UpstreamStepTest {
     private UpstreamStep start(TextGenerator generator, int maxStepTokens, boolean speculate) {
         pending = MockStores.attach(UpstreamStep.pendingStore(), context);
         UpstreamStep step = new UpstreamStep(loop(maxStepTokens), generator, INFERENCE, new InFlightLimit(8),
-                CommitPolicy.ON_INTERVAL, List.of("segmenter", "tokens-sink"), "responses-sink", speculate);
+                CommitPolicy.ON_INTERVAL, List.of("segmenter", "tokens-sink"), "responses-sink", speculate, LoopMetrics.none());
         step.init(context);
         return step;
     }
