@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A model's chat format with one user turn and an open assistant turn, as the Stream Aligner seed writes them
+ * A built-in chat format with one user turn and an open assistant turn, as the Stream Aligner seed writes them
  * ({@code {system}}, {@code {user}} and {@code {answer}} are the slots):
  * <ul>
  *   <li>{@code plain}: {@code BEGINNING OF CONVERSATION: USER: {user} ASSISTANT: {answer}}</li>
@@ -29,33 +29,33 @@ import java.util.TreeSet;
  * <p>Content put into a slot never breaks the format: the template's own markers, and any extra reserved
  * strings (a model's special tokens, see {@link #withReserved}), are neutralized first. Immutable.
  */
-public final class ChatTemplate {
+final class SeedChatTemplate implements ChatTemplate {
 
     private static final String SYSTEM = "{system}";
     private static final String USER = "{user}";
     private static final String ANSWER = "{answer}";
 
-    private static final Map<String, ChatTemplate> BUILT_IN = Map.of(
-            "plain", new ChatTemplate("plain",
+    private static final Map<String, SeedChatTemplate> BUILT_IN = Map.of(
+            "plain", new SeedChatTemplate("plain",
                     "BEGINNING OF CONVERSATION: USER: {user} ASSISTANT: {answer}",
                     List.of("BEGINNING OF CONVERSATION:", "USER:", "ASSISTANT:")),
-            "llama2", new ChatTemplate("llama2",
+            "llama2", new SeedChatTemplate("llama2",
                     "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]\n{answer}",
                     List.of("<s>", "</s>", "[INST]", "[/INST]", "<<SYS>>", "<</SYS>>")),
-            "llama3", new ChatTemplate("llama3",
+            "llama3", new SeedChatTemplate("llama3",
                     "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n{system}<|eot_id|>"
                             + "<|start_header_id|>user<|end_header_id|>\n{user}<|eot_id|>"
                             + "<|start_header_id|>assistant<|end_header_id|>{answer}",
                     List.of("<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
                             "<|end_of_text|>")),
-            "gemma", new ChatTemplate("gemma",
+            "gemma", new SeedChatTemplate("gemma",
                     "<start_of_turn>user\n{user}<end_of_turn>\n<start_of_turn>model{answer}",
                     List.of("<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>")),
-            "chatml", new ChatTemplate("chatml",
+            "chatml", new SeedChatTemplate("chatml",
                     "<|im_start|>system\n{system}<|im_end|><|im_start|>user\n{user}<|im_end|>\n"
                             + "<|im_start|>assistant{answer}",
                     List.of("<|im_start|>", "<|im_end|>", "<|endoftext|>")),
-            "toy", new ChatTemplate("toy",
+            "toy", new SeedChatTemplate("toy",
                     "<|user|>{user}<|assistant|>{answer}",
                     List.of("<|user|>", "<|assistant|>", "<|end|>", "<|end_of_answer|>", "<|pad|>")));
 
@@ -70,81 +70,64 @@ public final class ChatTemplate {
     private final boolean hasSystemSlot;
     private final ReservedStrings reserved;
 
-    private ChatTemplate(String name, String format, Collection<String> markers) {
+    private SeedChatTemplate(String name, String format, Collection<String> markers) {
         this(name, split(format), format.contains(SYSTEM), ReservedStrings.of(markers));
     }
 
-    private ChatTemplate(String name, List<String> pieces, boolean hasSystemSlot, ReservedStrings reserved) {
+    private SeedChatTemplate(String name, List<String> pieces, boolean hasSystemSlot, ReservedStrings reserved) {
         this.name = name;
         this.pieces = pieces;
         this.hasSystemSlot = hasSystemSlot;
         this.reserved = reserved;
     }
 
-    /**
-     * A built-in template by name: {@code plain}, {@code llama2}, {@code llama3}, {@code gemma}, {@code chatml}
-     * (or {@code qwen}), {@code toy}; case, {@code -} and {@code _} are ignored ({@code Llama-3} works).
-     *
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
-     */
-    public static ChatTemplate named(String name) {
+    /** See {@link ChatTemplate#named}. */
+    static SeedChatTemplate named(String name) {
         Objects.requireNonNull(name, "name");
         String key = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-        ChatTemplate template = BUILT_IN.get(ALIASES.getOrDefault(key, key));
+        SeedChatTemplate template = BUILT_IN.get(ALIASES.getOrDefault(key, key));
         if (template == null) {
             throw new IllegalArgumentException("unknown chat template '" + name + "', known: " + names());
         }
         return template;
     }
 
-    /**
-     * The BOS token text this template writes at the start of every prompt ({@code <|begin_of_text|>} for llama3,
-     * {@code <s>} for llama2), if it writes one: a server that adds its own BOS to a text prompt must be sent the
-     * prompt without it.
-     */
+    @Override
     public Optional<String> leadingBos() {
         String start = pieces.isEmpty() ? "" : pieces.get(0);
         return BOS_TEXTS.stream().filter(start::startsWith).findFirst();
     }
 
-    public static Set<String> names() {
+    static Set<String> names() {
         Set<String> names = new TreeSet<>(BUILT_IN.keySet());
         names.addAll(ALIASES.keySet());
         return names;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
-    /** This template, also neutralizing {@code strings} in content (pass the model's special tokens). */
-    public ChatTemplate withReserved(Collection<String> strings) {
-        return new ChatTemplate(name, pieces, hasSystemSlot, reserved.plus(strings));
+    @Override
+    public SeedChatTemplate withReserved(Collection<String> strings) {
+        return new SeedChatTemplate(name, pieces, hasSystemSlot, reserved.plus(strings));
     }
 
+    @Override
     public ReservedStrings reserved() {
         return reserved;
     }
 
-    /**
-     * The upstream's prompt for one step: the aligned prefix so far as the open assistant turn, which the
-     * model continues.
-     *
-     * @param system        system prompt, empty for none
-     * @param question      the user's question
-     * @param alignedPrefix the answer aligned so far, empty in the first round
-     */
-    public String upstreamPrompt(String system, String question, String alignedPrefix) {
-        return render(system, question, alignedPrefix);
-    }
-
-    /** The aligner's prompt: the aligner input as the user turn, the answer empty. */
-    public String alignerPrompt(AlignerInput input) {
-        Objects.requireNonNull(input, "input");
-        return render(input.turns());
+    /** Built-in formats have no template variables: the same template, whatever the arguments. */
+    @Override
+    public SeedChatTemplate withArguments(TemplateArguments arguments) {
+        Objects.requireNonNull(arguments, "arguments");
+        return this;
     }
 
     /** The conversation's prompt: its system and user turns, its assistant prefix left open. */
+    @Override
     public String render(ChatTurns turns) {
         Objects.requireNonNull(turns, "turns");
         return render(turns.system(), turns.user(), turns.assistantPrefix());
