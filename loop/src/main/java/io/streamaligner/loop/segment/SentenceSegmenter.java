@@ -22,7 +22,7 @@ import java.util.List;
  *       or emphasis marks (<code>" ' ” ’ » ) ] &#125; * _</code>), end a sentence when whitespace follows and
  *       the next word does not start with a lowercase letter: {@code "He left. She"} ends at the period,
  *       {@code "'Fine.' she said"} and {@code "Yahoo! is"} go on. The look-ahead is the whitespace and the
- *       first character after it.</li>
+ *       first character after it, or a line break, which ends the sentence at once.</li>
  *   <li><b>No whitespace, no boundary</b>: {@code "Hi.There"} and {@code "end.Then"} alike stay one
  *       sentence. A missing space cannot be told apart from identifiers, URLs, e-mails, file names,
  *       decimals and versions ({@code java.util.List}, {@code x.com/a?b=1}, {@code 3.14}, {@code v1.2.3});
@@ -399,6 +399,10 @@ public final class SentenceSegmenter {
             int j = boundary;
             while (j < length && j < bound && Character.isWhitespace(text.charAt(j))) {
                 if (text.charAt(j) == '\n') {
+                    if (meaning == PeriodMeaning.ENDS_SENTENCE) {
+                        end = boundary; // a sentence a line break follows has ended: no need to see the next line
+                        return;
+                    }
                     lineBreaks++;
                 }
                 j++;
