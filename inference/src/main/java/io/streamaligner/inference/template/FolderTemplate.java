@@ -57,8 +57,8 @@ public final class FolderTemplate {
         TokenizerConfig tokenizerConfig = config.filter(c -> c.chatTemplate().isPresent())
                 .orElseThrow(() -> new ModelFolderException("model folder " + folder + " has no chat template: no "
                         + "chat_template in " + TokenizerConfig.FILE + " (nor " + TokenizerConfig.TEMPLATE_FILE
-                        + ") and none named in " + ModelFolder.SETTINGS_FILE + "; choose a built-in one by name ("
-                        + String.join(", ", ChatTemplate.names()) + ")"));
+                        + ") and none named in " + ModelFolder.SETTINGS_FILE + "; name a built-in one (the template "
+                        + "setting, or --template): " + String.join(", ", ChatTemplate.names())));
         try {
             return JinjaChatTemplate.of(tokenizerConfig).withArguments(arguments).withReserved(specialTokens);
         } catch (ChatTemplateException | IllegalArgumentException e) {
