@@ -8,7 +8,9 @@ OPS_STAMP="$OPS_WORK/ops.stamp"
 if [[ ! -f "$OPS_STAMP" || ! -f "$OPS_WORK/ops.classpath" || -n "$(find schemas client inference server loop eval topology ops pom.xml \
       \( -path '*/src/main/*' -o -name pom.xml \) -newer "$OPS_STAMP" -print -quit)" ]]; then
   echo "building the modules the ops programs need (mvn -q) ..." >&2
-  mvn -q -pl ops -am compile dependency:build-classpath -Dmdep.outputFile="$OPS_WORK/ops.classpath" >&2
+  # test-compile, not compile: topology's tests use other modules' test jars, which the reactor resolves to their
+  # compiled test classes only once those exist (else it would look for them in ~/.m2)
+  mvn -q -pl ops -am test-compile dependency:build-classpath -Dmdep.outputFile="$OPS_WORK/ops.classpath" >&2
   touch "$OPS_STAMP"
 fi
 OPS_CLASSPATH="ops/target/classes:topology/target/classes:eval/target/classes:loop/target/classes:server/target/classes:inference/target/classes:client/target/classes:schemas/target/classes:$(cat "$OPS_WORK/ops.classpath")"

@@ -49,7 +49,12 @@ public final class AlignmentLoop {
         RecordClassTrust.install();
     }
 
-    /** The upstream stops at the first sentence boundary the segmenter can decide. */
+    /**
+     * The upstream stops at the first sentence boundary the segmenter can decide. It may write a few characters past
+     * a candidate boundary before the segmenter decides it (its look-ahead, at most
+     * {@value SentenceSegmenter#MAX_LOOK_AHEAD} characters); the cut drops them from this step, and the next step
+     * continues from the corrected prefix.
+     */
     static final StopCondition SENTENCE_STOP = new StopCondition() {
         @Override
         public int stopAt(String text) {
@@ -57,14 +62,10 @@ public final class AlignmentLoop {
             return end < 0 ? StopCondition.NO_STOP : end;
         }
 
-        /** A boundary is decided past the whitespace after a sentence, which the cut then leaves out. */
+        /** What follows a candidate boundary waiting for its look-ahead may be cut away. */
         @Override
         public int holdBack(CharSequence text) {
-            int held = 0;
-            while (held < text.length() && Character.isWhitespace(text.charAt(text.length() - 1 - held))) {
-                held++;
-            }
-            return held;
+            return text.length() - SentenceSegmenter.undecidedFrom(text);
         }
     };
 

@@ -1,5 +1,7 @@
 package io.streamaligner.inference.http;
 
+import io.streamaligner.inference.template.TemplateArguments;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,10 +23,13 @@ import java.util.Optional;
  *                          reported as {@link io.streamaligner.inference.FinishReason#END_OF_ANSWER}
  * @param bosToken          the BOS text the application's template writes at the start of a rendered prompt, for
  *                          servers that add their own to a completions prompt (llama.cpp)
+ * @param templateArguments keyword arguments for the server's chat template, sent as {@code chat_template_kwargs}
+ *                          with every chat request ({@code enable_thinking=false})
  */
 public record HttpModelSettings(URI baseUrl, ApiKind api, ServerKind server, String servedModel, ApiKey apiKey,
                                 Duration connectTimeout, Duration firstByteTimeout, Duration chunkTimeout,
-                                Optional<String> endOfAnswerToken, Optional<String> bosToken) {
+                                Optional<String> endOfAnswerToken, Optional<String> bosToken,
+                                TemplateArguments templateArguments) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(60);
@@ -38,6 +43,7 @@ public record HttpModelSettings(URI baseUrl, ApiKind api, ServerKind server, Str
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(endOfAnswerToken, "endOfAnswerToken");
         Objects.requireNonNull(bosToken, "bosToken");
+        Objects.requireNonNull(templateArguments, "templateArguments");
         baseUrl = normalized(baseUrl);
         servedModel = servedModel.strip();
         requirePositive(connectTimeout, "connectTimeout");
@@ -51,43 +57,56 @@ public record HttpModelSettings(URI baseUrl, ApiKind api, ServerKind server, Str
         }
     }
 
+    /** Settings without chat template arguments. */
+    public HttpModelSettings(URI baseUrl, ApiKind api, ServerKind server, String servedModel, ApiKey apiKey,
+                             Duration connectTimeout, Duration firstByteTimeout, Duration chunkTimeout,
+                             Optional<String> endOfAnswerToken, Optional<String> bosToken) {
+        this(baseUrl, api, server, servedModel, apiKey, connectTimeout, firstByteTimeout, chunkTimeout, endOfAnswerToken,
+                bosToken, TemplateArguments.NONE);
+    }
+
     /**
      * vLLM's chat endpoint at {@code baseUrl}, the first model it lists, no key, and the default timeouts (connect 5 s,
      * first byte 60 s, between chunks 30 s).
      */
     public static HttpModelSettings defaults(URI baseUrl) {
         return new HttpModelSettings(baseUrl, ApiKind.CHAT, ServerKind.VLLM, "", ApiKey.NONE, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_FIRST_BYTE_TIMEOUT, DEFAULT_CHUNK_TIMEOUT, Optional.empty(), Optional.empty());
+                DEFAULT_FIRST_BYTE_TIMEOUT, DEFAULT_CHUNK_TIMEOUT, Optional.empty(), Optional.empty(), TemplateArguments.NONE);
     }
 
     public HttpModelSettings withApi(ApiKind newApi) {
         return new HttpModelSettings(baseUrl, newApi, server, servedModel, apiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, endOfAnswerToken, bosToken);
+                chunkTimeout, endOfAnswerToken, bosToken, templateArguments);
     }
 
     public HttpModelSettings withServer(ServerKind newServer) {
         return new HttpModelSettings(baseUrl, api, newServer, servedModel, apiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, endOfAnswerToken, bosToken);
+                chunkTimeout, endOfAnswerToken, bosToken, templateArguments);
     }
 
     public HttpModelSettings withServedModel(String newServedModel) {
         return new HttpModelSettings(baseUrl, api, server, newServedModel, apiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, endOfAnswerToken, bosToken);
+                chunkTimeout, endOfAnswerToken, bosToken, templateArguments);
     }
 
     public HttpModelSettings withApiKey(ApiKey newApiKey) {
         return new HttpModelSettings(baseUrl, api, server, servedModel, newApiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, endOfAnswerToken, bosToken);
+                chunkTimeout, endOfAnswerToken, bosToken, templateArguments);
     }
 
     public HttpModelSettings withTimeouts(Duration newConnect, Duration newFirstByte, Duration newChunk) {
         return new HttpModelSettings(baseUrl, api, server, servedModel, apiKey, newConnect, newFirstByte, newChunk,
-                endOfAnswerToken, bosToken);
+                endOfAnswerToken, bosToken, templateArguments);
     }
 
     public HttpModelSettings withEndOfAnswerToken(String token) {
         return new HttpModelSettings(baseUrl, api, server, servedModel, apiKey, connectTimeout, firstByteTimeout,
-                chunkTimeout, Optional.of(token), bosToken);
+                chunkTimeout, Optional.of(token), bosToken, templateArguments);
+    }
+
+    public HttpModelSettings withTemplateArguments(TemplateArguments arguments) {
+        return new HttpModelSettings(baseUrl, api, server, servedModel, apiKey, connectTimeout, firstByteTimeout,
+                chunkTimeout, endOfAnswerToken, bosToken, arguments);
     }
 
     /** {@code {baseUrl}/{path}}. */

@@ -78,5 +78,12 @@ final class RequestBodyBuilder {
             messages.addObject().put("role", "assistant").put("content", turns.assistantPrefix());
         }
         server.writeContinuation(body, turns.continuesAnswer());
+        if (!settings.templateArguments().isEmpty()) {
+            if (!server.takesChatTemplateArguments()) {
+                throw new IllegalArgumentException("the " + server.configValue() + " server takes no chat template "
+                        + "arguments (chat_template_kwargs)");
+            }
+            body.set("chat_template_kwargs", json.valueToTree(settings.templateArguments().values()));
+        }
     }
 }

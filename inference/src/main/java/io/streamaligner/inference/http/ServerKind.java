@@ -63,6 +63,14 @@ public enum ServerKind {
     }
 
     /**
+     * Whether its chat endpoint hands {@code chat_template_kwargs} to the model's chat template (vLLM, SGLang and
+     * llama.cpp do; TGI, Ollama and OpenAI have no such field).
+     */
+    public boolean takesChatTemplateArguments() {
+        return this == VLLM || this == SGLANG || this == LLAMACPP;
+    }
+
+    /**
      * Checks that this server can take these sampling settings (the application checks its configured defaults at
      * start-up; every request is checked again).
      *

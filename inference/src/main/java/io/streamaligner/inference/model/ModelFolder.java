@@ -22,21 +22,21 @@ import java.util.Set;
  * tokenizer.json          HuggingFace tokenizers
  * config.json             architecture: layers, heads, kv heads, head dim, eos/bos/pad ids
  * generation_config.json  optional: recommended sampling (HuggingFace defaults without it)
- * tokenizer_config.json   optional: read for add_bos_token only
+ * tokenizer_config.json   optional: the model's own Jinja chat template, its special tokens, add_bos_token
  * stream_aligner.json     optional: {"chat_template": "toy", "end_of_answer_token": "&lt;|end_of_answer|&gt;"}
  * </pre>
  *
  * @param directory          the folder
  * @param config             {@code config.json}
  * @param generationDefaults {@code generation_config.json}, or HuggingFace's defaults
- * @param chatTemplateName   the chat template the model was trained with, if the folder names one
+ * @param chatTemplateName   a built-in chat template {@code stream_aligner.json} pins, if it names one (it wins over
+ *                           the folder's own Jinja template: the Stream Aligner models were trained on the seed's)
  * @param endOfAnswerToken   an aligner's end-of-answer token, if it has one
- * @param addBosToken        whether prompts must start with the BOS token (Gemma's and Llama-2's tokenizers
- *                           add it themselves; this engine encodes with added specials off, so it adds it)
+ * @param tokenizerConfig    {@code tokenizer_config.json} (or a {@code chat_template.jinja}), if the folder has one
  */
 public record ModelFolder(Path directory, ModelConfig config, GenerationDefaults generationDefaults,
                           Optional<String> chatTemplateName, Optional<String> endOfAnswerToken,
-                          boolean addBosToken) {
+                          Optional<TokenizerConfig> tokenizerConfig) {
 
     public static final String MODEL_FILE = "model.onnx";
     public static final String TOKENIZER_FILE = "tokenizer.json";
@@ -53,6 +53,7 @@ public record ModelFolder(Path directory, ModelConfig config, GenerationDefaults
         Objects.requireNonNull(generationDefaults, "generationDefaults");
         Objects.requireNonNull(chatTemplateName, "chatTemplateName");
         Objects.requireNonNull(endOfAnswerToken, "endOfAnswerToken");
+        Objects.requireNonNull(tokenizerConfig, "tokenizerConfig");
     }
 
     /**
@@ -79,12 +80,27 @@ public record ModelFolder(Path directory, ModelConfig config, GenerationDefaults
         GenerationDefaults generation = readOptional(directory, GENERATION_CONFIG_FILE)
                 .map(GenerationDefaults::fromJson).orElse(GenerationDefaults.HUGGINGFACE);
         Optional<JsonNode> settings = readOptional(directory, SETTINGS_FILE);
-        boolean addBos = readOptional(directory, TOKENIZER_CONFIG_FILE)
-                .map(json -> json.path("add_bos_token").asBoolean(false)).orElse(false);
-        return new ModelFolder(directory, config, generation,
-                settings.map(json -> textField(json, "chat_template")),
+        return new ModelFolder(directory, config, generation, pinnedTemplate(directory),
                 settings.map(json -> textField(json, "end_of_answer_token")),
-                addBos);
+                TokenizerConfig.read(directory));
+    }
+
+    /**
+     * The built-in chat template a folder's {@value #SETTINGS_FILE} pins, if it names one; read without the model, for
+     * a folder that holds only its tokenizer files.
+     *
+     * @throws ModelFolderException if the file is malformed
+     */
+    public static Optional<String> pinnedTemplate(Path directory) {
+        return readOptional(directory, SETTINGS_FILE).map(json -> textField(json, "chat_template"));
+    }
+
+    /**
+     * Whether prompts must start with the BOS token: Gemma's and Llama-2's tokenizers add it themselves
+     * ({@code add_bos_token}); this engine encodes with added specials off, so it adds it.
+     */
+    public boolean addBosToken() {
+        return tokenizerConfig.map(TokenizerConfig::addBosToken).orElse(false);
     }
 
     public Path modelFile() {

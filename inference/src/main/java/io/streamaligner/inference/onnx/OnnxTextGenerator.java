@@ -15,6 +15,8 @@ import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.inference.model.ModelConfig;
 import io.streamaligner.inference.model.ModelFolder;
 import io.streamaligner.inference.template.ChatTemplate;
+import io.streamaligner.inference.template.FolderTemplate;
+import io.streamaligner.inference.template.TemplateArguments;
 import io.streamaligner.inference.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -148,19 +151,30 @@ public final class OnnxTextGenerator implements TextGenerator {
     }
 
     /**
-     * The chat template the model folder names, with this tokenizer's special tokens reserved.
+     * The model folder's chat template ({@link FolderTemplate}: the one {@code stream_aligner.json} pins, else the
+     * folder's own Jinja template), with this tokenizer's special tokens reserved.
      *
-     * @throws ModelFolderException if the folder names none (use {@link #chatTemplate(String)})
+     * @throws ModelFolderException if the folder has none (use {@link #chatTemplate(String)}) or it does not render
      */
     public ChatTemplate chatTemplate() {
-        return chatTemplate(folder.chatTemplateName().orElseThrow(() -> new ModelFolderException(
-                "model folder " + folder.directory() + " names no chat template (" + ModelFolder.SETTINGS_FILE
-                        + "); choose one by name")));
+        return chatTemplate(Optional.empty(), TemplateArguments.NONE);
     }
 
     /** A built-in chat template by name, with this tokenizer's special tokens reserved. */
     public ChatTemplate chatTemplate(String name) {
-        return ChatTemplate.named(name).withReserved(tokenizer.specialTokens().keySet());
+        return chatTemplate(Optional.of(name), TemplateArguments.NONE);
+    }
+
+    /**
+     * The chat template {@link FolderTemplate} chooses: the built-in one named by {@code override}, else the folder's.
+     *
+     * @param arguments the Jinja template's keyword arguments ({@code enable_thinking=false})
+     * @throws ModelFolderException if no template applies, a name is unknown, the folder's template does not render,
+     *                              or arguments are given for a built-in template
+     */
+    public ChatTemplate chatTemplate(Optional<String> override, TemplateArguments arguments) {
+        return FolderTemplate.resolve(folder.directory(), override, folder.chatTemplateName(), folder.tokenizerConfig(),
+                arguments, tokenizer.specialTokens().keySet());
     }
 
     /** The prompt's token ids as the model sees them (with the BOS token where the model's tokenizer adds one). */

@@ -2,84 +2,24 @@ package io.streamaligner.inference.template;
 
 import io.streamaligner.inference.ChatTurns;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * A model's chat format with one user turn and an open assistant turn, as the Stream Aligner seed writes them
- * ({@code {system}}, {@code {user}} and {@code {answer}} are the slots):
+ * How a model's prompt is written from a conversation: an optional system turn, one user turn, and the assistant's
+ * answer so far, left open for the model to continue. Two kinds:
  * <ul>
- *   <li>{@code plain}: {@code BEGINNING OF CONVERSATION: USER: {user} ASSISTANT: {answer}}</li>
- *   <li>{@code llama2}: {@code <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]\n{answer}}</li>
- *   <li>{@code llama3}: header ids and {@code <|eot_id|>}, system turn first</li>
- *   <li>{@code gemma}: {@code <start_of_turn>user\n{user}<end_of_turn>\n<start_of_turn>model{answer}}</li>
- *   <li>{@code chatml} (alias {@code qwen}): {@code <|im_start|>}/{@code <|im_end|>} turns, system first</li>
- *   <li>{@code toy}: {@code <|user|>{user}<|assistant|>{answer}}, the bundled models' format</li>
+ *   <li>the model folder's own template, the Jinja {@code chat_template} of its {@code tokenizer_config.json}, rendered
+ *       as transformers' {@code apply_chat_template} renders it ({@link JinjaChatTemplate});</li>
+ *   <li>the built-in formats the Stream Aligner seed writes, by name ({@link #named}): the aligner's training format,
+ *       the bundled toy models' format, and the fallback for a folder without a template.</li>
  * </ul>
- * The answer is left open, so the model continues it. Templates with a system slot render it even when empty
- * (as the seed does); templates without one put a non-blank system prompt before the user text.
- *
- * <p>Content put into a slot never breaks the format: the template's own markers, and any extra reserved
- * strings (a model's special tokens, see {@link #withReserved}), are neutralized first. Immutable.
+ * Content put into a conversation never breaks the format: the template's markers and the model's special tokens
+ * ({@link #withReserved}) are neutralized in it first. Implementations are immutable and thread-safe.
  */
-public final class ChatTemplate {
-
-    private static final String SYSTEM = "{system}";
-    private static final String USER = "{user}";
-    private static final String ANSWER = "{answer}";
-
-    private static final Map<String, ChatTemplate> BUILT_IN = Map.of(
-            "plain", new ChatTemplate("plain",
-                    "BEGINNING OF CONVERSATION: USER: {user} ASSISTANT: {answer}",
-                    List.of("BEGINNING OF CONVERSATION:", "USER:", "ASSISTANT:")),
-            "llama2", new ChatTemplate("llama2",
-                    "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]\n{answer}",
-                    List.of("<s>", "</s>", "[INST]", "[/INST]", "<<SYS>>", "<</SYS>>")),
-            "llama3", new ChatTemplate("llama3",
-                    "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n{system}<|eot_id|>"
-                            + "<|start_header_id|>user<|end_header_id|>\n{user}<|eot_id|>"
-                            + "<|start_header_id|>assistant<|end_header_id|>{answer}",
-                    List.of("<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
-                            "<|end_of_text|>")),
-            "gemma", new ChatTemplate("gemma",
-                    "<start_of_turn>user\n{user}<end_of_turn>\n<start_of_turn>model{answer}",
-                    List.of("<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>")),
-            "chatml", new ChatTemplate("chatml",
-                    "<|im_start|>system\n{system}<|im_end|><|im_start|>user\n{user}<|im_end|>\n"
-                            + "<|im_start|>assistant{answer}",
-                    List.of("<|im_start|>", "<|im_end|>", "<|endoftext|>")),
-            "toy", new ChatTemplate("toy",
-                    "<|user|>{user}<|assistant|>{answer}",
-                    List.of("<|user|>", "<|assistant|>", "<|end|>", "<|end_of_answer|>", "<|pad|>")));
-
-    /** BOS tokens as the built-in formats write them. */
-    private static final List<String> BOS_TEXTS = List.of("<|begin_of_text|>", "<s>", "<bos>");
-
-    private static final Map<String, String> ALIASES = Map.of("qwen", "chatml");
-
-    private final String name;
-    /** the format cut at its slots: literal text and slot names, in order. */
-    private final List<String> pieces;
-    private final boolean hasSystemSlot;
-    private final ReservedStrings reserved;
-
-    private ChatTemplate(String name, String format, Collection<String> markers) {
-        this(name, split(format), format.contains(SYSTEM), ReservedStrings.of(markers));
-    }
-
-    private ChatTemplate(String name, List<String> pieces, boolean hasSystemSlot, ReservedStrings reserved) {
-        this.name = name;
-        this.pieces = pieces;
-        this.hasSystemSlot = hasSystemSlot;
-        this.reserved = reserved;
-    }
+public interface ChatTemplate {
 
     /**
      * A built-in template by name: {@code plain}, {@code llama2}, {@code llama3}, {@code gemma}, {@code chatml}
@@ -87,122 +27,61 @@ public final class ChatTemplate {
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
-    public static ChatTemplate named(String name) {
-        Objects.requireNonNull(name, "name");
-        String key = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-        ChatTemplate template = BUILT_IN.get(ALIASES.getOrDefault(key, key));
-        if (template == null) {
-            throw new IllegalArgumentException("unknown chat template '" + name + "', known: " + names());
-        }
-        return template;
+    static ChatTemplate named(String name) {
+        return SeedChatTemplate.named(name);
     }
 
+    /** The built-in templates' names, aliases included. */
+    static Set<String> names() {
+        return SeedChatTemplate.names();
+    }
+
+    /** The built-in template's name, or {@code chat_template} for a folder's own. */
+    String name();
+
     /**
-     * The BOS token text this template writes at the start of every prompt ({@code <|begin_of_text|>} for llama3,
-     * {@code <s>} for llama2), if it writes one: a server that adds its own BOS to a text prompt must be sent the
-     * prompt without it.
+     * The conversation's prompt: its system turn (none when empty) and user turn, then the assistant turn opened for
+     * the model (transformers' {@code add_generation_prompt}) or, when the conversation has an assistant prefix,
+     * continued right after it (transformers' {@code continue_final_message}).
+     *
+     * @throws ChatTemplateException if the template refuses the conversation or cannot be rendered
      */
-    public Optional<String> leadingBos() {
-        String start = pieces.isEmpty() ? "" : pieces.get(0);
-        return BOS_TEXTS.stream().filter(start::startsWith).findFirst();
-    }
-
-    public static Set<String> names() {
-        Set<String> names = new TreeSet<>(BUILT_IN.keySet());
-        names.addAll(ALIASES.keySet());
-        return names;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** This template, also neutralizing {@code strings} in content (pass the model's special tokens). */
-    public ChatTemplate withReserved(Collection<String> strings) {
-        return new ChatTemplate(name, pieces, hasSystemSlot, reserved.plus(strings));
-    }
-
-    public ReservedStrings reserved() {
-        return reserved;
-    }
+    String render(ChatTurns turns);
 
     /**
-     * The upstream's prompt for one step: the aligned prefix so far as the open assistant turn, which the
-     * model continues.
+     * The upstream's prompt for one step: the aligned prefix so far as the open assistant turn, which the model
+     * continues.
      *
      * @param system        system prompt, empty for none
      * @param question      the user's question
      * @param alignedPrefix the answer aligned so far, empty in the first round
      */
-    public String upstreamPrompt(String system, String question, String alignedPrefix) {
-        return render(system, question, alignedPrefix);
+    default String upstreamPrompt(String system, String question, String alignedPrefix) {
+        return render(new ChatTurns(system, question, alignedPrefix));
     }
 
-    /** The aligner's prompt: the aligner input as the user turn, the answer empty. */
-    public String alignerPrompt(AlignerInput input) {
+    /** The aligner's prompt: the aligner input as the user turn, the answer from its start. */
+    default String alignerPrompt(AlignerInput input) {
         Objects.requireNonNull(input, "input");
         return render(input.turns());
     }
 
-    /** The conversation's prompt: its system and user turns, its assistant prefix left open. */
-    public String render(ChatTurns turns) {
-        Objects.requireNonNull(turns, "turns");
-        return render(turns.system(), turns.user(), turns.assistantPrefix());
-    }
+    /**
+     * The BOS token text this template writes at the start of every prompt ({@code <|begin_of_text|>} for Llama-3,
+     * {@code <s>} for Llama-2), if it writes one: a server that adds its own BOS to a text prompt must be sent the
+     * prompt without it.
+     */
+    Optional<String> leadingBos();
+
+    /** This template, also neutralizing {@code strings} in content (pass the model's special tokens). */
+    ChatTemplate withReserved(Collection<String> strings);
+
+    /** What content is neutralized against. */
+    ReservedStrings reserved();
 
     /**
-     * Fills the slots. Every value is neutralized against this template's reserved strings first.
-     *
-     * @param system empty for none
-     * @param user   the user turn
-     * @param answer the beginning of the assistant turn, left open
+     * This template with keyword arguments for its variables, as transformers' {@code apply_chat_template} passes
+     * them ({@code enable_thinking=false}); built-in formats have none and ignore them.
      */
-    public String render(String system, String user, String answer) {
-        Objects.requireNonNull(system, "system");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(answer, "answer");
-        String userText = !hasSystemSlot && !system.isBlank() ? system + "\n\n" + user : user;
-        StringBuilder prompt = new StringBuilder();
-        for (String piece : pieces) {
-            switch (piece) {
-                case SYSTEM -> prompt.append(reserved.neutralize(system));
-                case USER -> prompt.append(reserved.neutralize(userText));
-                case ANSWER -> prompt.append(reserved.neutralize(answer));
-                default -> prompt.append(piece);
-            }
-        }
-        return prompt.toString();
-    }
-
-    @Override
-    public String toString() {
-        return "ChatTemplate[" + name + "]";
-    }
-
-    /** Cuts a format at its slots once, so slot-like text inside content is never substituted. */
-    private static List<String> split(String format) {
-        List<String> pieces = new ArrayList<>();
-        int start = 0;
-        while (start < format.length()) {
-            int next = -1;
-            String slot = null;
-            for (String candidate : List.of(SYSTEM, USER, ANSWER)) {
-                int at = format.indexOf(candidate, start);
-                if (at >= 0 && (next < 0 || at < next)) {
-                    next = at;
-                    slot = candidate;
-                }
-            }
-            if (slot == null) {
-                pieces.add(format.substring(start));
-                break;
-            }
-            if (next > start) {
-                pieces.add(format.substring(start, next));
-            }
-            pieces.add(slot);
-            start = next + slot.length();
-        }
-        return List.copyOf(pieces);
-    }
+    ChatTemplate withArguments(TemplateArguments arguments);
 }

@@ -1,6 +1,8 @@
 package io.streamaligner.inference.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaligner.inference.ModelFolderException;
@@ -97,10 +99,25 @@ public final class Tokenizer implements AutoCloseable {
         tokenizer.close();
     }
 
-    // DJL does not expose the added tokens, so they are read from the same file
+    /**
+     * DJL does not expose the added tokens, so they are read from the same file: only that field, skipping the rest
+     * unparsed (a real vocabulary's file is 10-30 MB, most of it the vocabulary and merges).
+     */
     private static JsonNode readAddedTokens(Path tokenizerJson) {
-        try {
-            return new ObjectMapper().readTree(tokenizerJson.toFile()).path("added_tokens");
+        ObjectMapper json = new ObjectMapper();
+        try (JsonParser parser = json.getFactory().createParser(tokenizerJson.toFile())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new ModelFolderException("tokenizer " + tokenizerJson + " is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("added_tokens")) {
+                    return json.readTree(parser);
+                }
+                parser.skipChildren();
+            }
+            return json.createArrayNode();
         } catch (IOException e) {
             throw new ModelFolderException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }

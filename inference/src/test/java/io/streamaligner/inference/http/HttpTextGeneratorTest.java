@@ -9,10 +9,12 @@ import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
+import io.streamaligner.inference.template.TemplateArguments;
 import io.streamaligner.inference.http.HttpTestSupport.RecordingListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
@@ -421,6 +423,25 @@ class HttpTextGeneratorTest {
         assertThat(body.has("repetition_penalty")).isFalse();
         assertThat(body.has("continue_final_message")).isFalse();
         assertThat(body.has("add_generation_prompt")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerKind.class, names = {"VLLM", "SGLANG", "LLAMACPP"})
+    void shouldSendTheTemplateArgumentsAsChatTemplateKwargs(ServerKind kind) throws Exception {
+        JsonNode body = bodySentFor(settings(server, kind, ApiKind.CHAT)
+                .withTemplateArguments(TemplateArguments.parse("enable_thinking=false,depth=2")), chatRequest("r1"));
+
+        assertThat(body.get("chat_template_kwargs").get("enable_thinking").isBoolean()).isTrue();
+        assertThat(body.get("chat_template_kwargs").get("enable_thinking").asBoolean()).isFalse();
+        assertThat(body.get("chat_template_kwargs").get("depth").asLong()).isEqualTo(2);
+        assertThat(body.get("chat_template_kwargs")).hasSize(2);
+    }
+
+    @Test
+    void shouldSendNoChatTemplateKwargsWithoutTemplateArguments() throws Exception {
+        JsonNode body = bodySentFor(settings(server, ServerKind.VLLM, ApiKind.CHAT), chatRequest("r1"));
+
+        assertThat(body.has("chat_template_kwargs")).isFalse();
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -223,5 +224,11 @@ class ServerKindTest {
                 .hasMessageContaining("'triton'")
                 .hasMessageContaining("vllm, sglang, llamacpp, tgi, ollama, openai, generic");
         assertThatThrownBy(() -> ServerKind.fromConfigValue(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPassChatTemplateArgumentsOnlyWhereTheServerTakesThem() {
+        assertThat(Arrays.stream(ServerKind.values()).filter(ServerKind::takesChatTemplateArguments))
+                .containsExactly(ServerKind.VLLM, ServerKind.SGLANG, ServerKind.LLAMACPP);
     }
 }

@@ -9,14 +9,25 @@ import java.util.Set;
  */
 final class Abbreviations {
 
-    /** What a period after a word says about a sentence boundary, before looking past the whitespace. */
+    /** What a terminator after a word says about a sentence boundary, before looking past the whitespace. */
     enum PeriodMeaning {
-        /** An ordinary word: the period ends the sentence. */
+        /**
+         * An ordinary word: the terminator ends the sentence, unless the next word starts with a lowercase letter
+         * ("'Fine.' she said", "Yahoo! is").
+         */
         ENDS_SENTENCE,
-        /** An abbreviation that stands before something (a name, a number, an example): never ends one. */
+        /** An abbreviation that stands before something (a name, a title): never ends one. */
         NEVER_ENDS_SENTENCE,
-        /** An abbreviation that often ends a sentence too ("etc.", "p.m."): the next word's case decides. */
-        NEXT_WORD_DECIDES
+        /**
+         * An abbreviation that often ends a sentence too ("etc.", "p.m.", "p. 12"): the next word decides; a lowercase
+         * letter, a digit or continuing punctuation goes on.
+         */
+        NEXT_WORD_DECIDES,
+        /**
+         * An initialism or an initial ("U.S.", "Plan B.", "J."): it ends the sentence only when a word that opens
+         * sentences ({@link SentenceStarters}) follows ("the U.S. Then", not "the U.S. Army" or "J. Smith").
+         */
+        SENTENCE_STARTER_DECIDES
     }
 
     /**
@@ -31,8 +42,9 @@ final class Abbreviations {
 
     /** Abbreviations that end sentences as often as not: "…apples, pears, etc. Then…" vs "etc. are fruit". */
     private static final Set<String> CASE_OF_NEXT_WORD_DECIDES = Set.of(
-            "etc", "a.m", "p.m", "am", "pm", "no", "nos", "fig", "figs", "vol", "eq", "eqs", "sec", "ch", "pp",
-            "al", "inc", "ltd", "co", "corp", "jr", "min", "hr", "hrs", "ed", "eds");
+            "etc", "a.m", "p.m", "am", "pm", "no", "nos", "fig", "figs", "vol", "vols", "eq", "eqs", "sec", "ch", "pp",
+            "pg", "ff", "art", "para", "ref", "refs", "al", "inc", "ltd", "co", "corp", "jr", "min", "hr", "hrs", "ed",
+            "eds");
 
     private Abbreviations() {
     }
@@ -53,11 +65,17 @@ final class Abbreviations {
             return PeriodMeaning.NEVER_ENDS_SENTENCE;
         }
         if (word.length() == 1) {
+            char letter = word.charAt(0);
+            if (startsLine) {
+                return PeriodMeaning.NEVER_ENDS_SENTENCE; // a list marker
+            }
+            if (Character.isLowerCase(letter)) {
+                return PeriodMeaning.NEXT_WORD_DECIDES; // "p. 12", "see n. 3"; "plan a. Then" still ends
+            }
             // "J. Smith" is an initial; "I." is the pronoun far more often than an initial.
-            boolean initial = Character.isUpperCase(word.charAt(0)) && word.charAt(0) != 'I';
-            return initial || startsLine ? PeriodMeaning.NEVER_ENDS_SENTENCE : PeriodMeaning.ENDS_SENTENCE;
+            return letter == 'I' ? PeriodMeaning.ENDS_SENTENCE : PeriodMeaning.SENTENCE_STARTER_DECIDES;
         }
-        return isDottedInitialism(word) ? PeriodMeaning.NEVER_ENDS_SENTENCE : PeriodMeaning.ENDS_SENTENCE;
+        return isDottedInitialism(word) ? PeriodMeaning.SENTENCE_STARTER_DECIDES : PeriodMeaning.ENDS_SENTENCE;
     }
 
     /** "U.S", "U.K", "Ph.D" is not one: every part between the periods is a single letter. */

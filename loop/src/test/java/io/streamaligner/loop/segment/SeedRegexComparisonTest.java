@@ -53,7 +53,20 @@ class SeedRegexComparisonTest {
                 seedCuts("fenced code block at the start", "```\na.", "b.", "c.", "```\nDone."),
                 seedCuts("inline code", "Call `a.b.", "c()` first.", "Then stop."),
                 seedCuts("CJK terminators", "\u4f60\u597d\u3002\u6211\u5f88\u597d\uff01\u4f60\u5462\uff1f\u597d\u3002"),
-                seedCuts("CJK closing bracket", "\u300c\u306f\u3044\u3002\u300d\u305d\u3046\u3002"));
+                seedCuts("CJK closing bracket", "\u300c\u306f\u3044\u3002\u300d\u305d\u3046\u3002"),
+                seedCuts("initialism before a noun", "The U.S.", "Army left.", "It rained."),
+                seedCuts("title and initial before a name", "Ask Dr.", "A.", "Jones.", "He knows."),
+                seedCuts("initial that reads as a word", "J.", "A.", "Smith wrote it.", "Fine."),
+                seedCuts("page reference", "See p.", "12 for more.", "Then stop."),
+                seedCuts("figure reference", "As fig.", "3 shows, it grew.", "Good."),
+                seedCuts("inline items numbered with a period and bracket", "1.) first 2.) second"),
+                seedCuts("inline items numbered with a bracket", "Do this: 1) mix 2) bake 3) eat"),
+                seedCuts("inline lettered items", "a.", "one b.", "two"),
+                seedCuts("inline numbers that are not the next item", "1.", "Add 2 and 3 to 4.", "Then stop."),
+                seedCuts("spaced ellipsis inside a sentence", "Wait .", ".", ".", "what happened?", "Nothing."),
+                seedCuts("spaced ellipsis ending a sentence", "I wonder.", ".", ".", "Maybe not."),
+                seedCuts("exclamation mark in a name", "Yahoo!", "is a site.", "Google is too."),
+                seedCuts("question mark before a lowercase word", "Is it?", "not really.", "Fine."));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -65,12 +65,70 @@ class SentenceSegmenterTest {
         assertThat(whole).hasSize(SegmentationCases.all().mapToInt(c -> c.sentences().size()).sum());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shouldDecideEachBoundaryWithinTheLookAheadBound(Case segmentationCase) {
+        String rest = segmentationCase.text();
+        while (SentenceSegmenter.firstSentenceEnd(rest, false) >= 0) {
+            int boundary = SentenceSegmenter.firstSentenceEnd(rest, false);
+            int decidedAt = 0;
+            while (SentenceSegmenter.firstSentenceEnd(rest.substring(0, decidedAt), false) < 0) {
+                decidedAt++;
+            }
+
+            assertThat(decidedAt - boundary).as("look-ahead of the boundary at %d in '%s'", boundary, rest)
+                    .isLessThanOrEqualTo(SentenceSegmenter.MAX_LOOK_AHEAD);
+            rest = rest.substring(boundary);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shouldNameTheUndecidedCandidateAtOrBeforeTheBoundaryItBecomes(Case segmentationCase) {
+        String text = segmentationCase.text();
+        int boundary = SentenceSegmenter.firstSentenceEnd(text, false);
+        for (int prefixLength = 0; prefixLength <= text.length(); prefixLength++) {
+            String prefix = text.substring(0, prefixLength);
+            if (SentenceSegmenter.firstSentenceEnd(prefix, false) < 0) {
+                int undecidedFrom = SentenceSegmenter.undecidedFrom(prefix);
+
+                assertThat(undecidedFrom).as("prefix %d", prefixLength).isBetween(0, prefixLength);
+                if (boundary >= 0 && boundary <= prefixLength) {
+                    assertThat(undecidedFrom).as("prefix %d", prefixLength).isLessThanOrEqualTo(boundary);
+                }
+            }
+        }
+    }
+
     @Test
-    void shouldDecideAnOrdinaryBoundaryOnTheOneCharacterAfterIt() {
+    void shouldHoldTheTextAfterACandidateBoundaryAsUndecided() {
+        assertThat(SentenceSegmenter.undecidedFrom("She moved to the U.S. Th")).isEqualTo("She moved to the U.S.".length());
+        assertThat(SentenceSegmenter.undecidedFrom("He left.")).isEqualTo("He left.".length());
+        assertThat(SentenceSegmenter.undecidedFrom("He left. ")).isEqualTo("He left.".length());
+        assertThat(SentenceSegmenter.undecidedFrom("1.) first 2.")).isEqualTo("1.) first".length());
+        assertThat(SentenceSegmenter.undecidedFrom("He said")).isEqualTo("He said".length());
+        assertThat(SentenceSegmenter.undecidedFrom("He left. She")).isEqualTo("He left. She".length());
+    }
+
+    @Test
+    void shouldReadTheWholeWordAfterAnInitialism() {
+        assertThat(SentenceSegmenter.firstSentenceEnd("the U.S. The", false)).isEqualTo(-1);
+        assertThat(SentenceSegmenter.firstSentenceEnd("the U.S. Then", false)).isEqualTo(-1);
+        assertThat(SentenceSegmenter.firstSentenceEnd("the U.S. Then ", false)).isEqualTo("the U.S.".length());
+        assertThat(SentenceSegmenter.firstSentenceEnd("the U.S. Thenceforth ", false)).isEqualTo(-1);
+        assertThat(SentenceSegmenter.firstSentenceEnd("the U.S. Then", true)).isEqualTo("the U.S.".length());
+        assertThat(SentenceSegmenter.firstSentenceEnd("Plan B. A. Smith", false)).isEqualTo(-1);
+        assertThat(SentenceSegmenter.firstSentenceEnd("Plan B. A plan", false)).isEqualTo("Plan B.".length());
+    }
+
+    @Test
+    void shouldDecideAnOrdinaryBoundaryOnTheFirstCharacterOfTheNextWord() {
         assertThat(SentenceSegmenter.firstSentenceEnd("He left.", false)).isEqualTo(-1);
-        assertThat(SentenceSegmenter.firstSentenceEnd("He left. ", false)).isEqualTo("He left.".length());
+        assertThat(SentenceSegmenter.firstSentenceEnd("He left. ", false)).isEqualTo(-1);
+        assertThat(SentenceSegmenter.firstSentenceEnd("He left. S", false)).isEqualTo("He left.".length());
+        assertThat(SentenceSegmenter.firstSentenceEnd("He left. s", false)).isEqualTo(-1);
         assertThat(SentenceSegmenter.firstSentenceEnd("= 71.", false)).isEqualTo(-1);
-        assertThat(SentenceSegmenter.firstSentenceEnd("= 71. ", false)).isEqualTo("= 71.".length());
+        assertThat(SentenceSegmenter.firstSentenceEnd("= 71. T", false)).isEqualTo("= 71.".length());
         assertThat(SentenceSegmenter.firstSentenceEnd("\u4f60\u597d\u3002", false)).isEqualTo(-1);
         assertThat(SentenceSegmenter.firstSentenceEnd("\u4f60\u597d\u3002\u6211", false)).isEqualTo(3);
     }

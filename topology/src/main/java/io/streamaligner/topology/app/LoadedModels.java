@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The upstream and aligner models as the configuration places them — each opened on ONNX Runtime from its folder, or
- * reached on its OpenAI-compatible server — wired to their chat templates as {@link AlignmentModels}; closing this
+ * reached on its OpenAI-compatible server — wired to their chat templates as {@link AlignmentModels} (a folder's own
+ * Jinja template with its {@code template-kwargs}, or the built-in one it or the configuration names); closing this
  * closes both. The application, the in-process loop and evaluations open them the same way, so they all run the same
  * prompts.
  *
@@ -108,7 +109,7 @@ public final class LoadedModels implements AutoCloseable {
         }
         OnnxTextGenerator engine = openEngine(role, settings.folder(), options);
         try {
-            return new OpenedModel(engine, folderTemplate(role, engine, settings.template()));
+            return new OpenedModel(engine, folderTemplate(role, engine, settings));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -141,9 +142,9 @@ public final class LoadedModels implements AutoCloseable {
         }
     }
 
-    private static ChatTemplate folderTemplate(String role, OnnxTextGenerator generator, Optional<String> override) {
+    private static ChatTemplate folderTemplate(String role, OnnxTextGenerator generator, ModelSettings settings) {
         try {
-            return override.map(generator::chatTemplate).orElseGet(generator::chatTemplate);
+            return generator.chatTemplate(settings.template(), settings.templateArguments());
         } catch (ModelFolderException | IllegalArgumentException e) {
             throw new ModelLoadException("no chat template for the " + role + " model: " + e.getMessage(), e);
         }

@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
     private String apiKeyVariable;
 
     @Option(names = "--template", paramLabel = "NAME",
-            description = "A built-in chat template (plain, llama2, llama3, gemma, chatml, qwen, toy) in place of the one the folder names.")
+            description = "A built-in chat template (plain, llama2, llama3, gemma, chatml, qwen, toy) in place of the folder's own (its tokenizer_config.json chat_template, or the one its stream_aligner.json names).")
     private String template;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + ServeSettings.DEFAULT_MAX_TOKENS,

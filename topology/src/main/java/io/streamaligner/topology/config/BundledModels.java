@@ -1,5 +1,6 @@
 package io.streamaligner.topology.config;
 
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the tiny models shipped in the repository's {@code models/} folder, so that the application runs
- * from the repository root, from {@code topology/}, or as {@code java -jar topology/target/stream-aligner.jar}
- * started anywhere.
+ * Finds the tiny models shipped with the application: the repository's {@code models/} folder when it is there (run
+ * from the repository root, from {@code topology/}, or a jar beside a {@code models/} folder), else the copies packed
+ * into the jar itself ({@link PackagedModels}), so {@code java -jar stream-aligner.jar demo} runs from any directory.
  */
 public final class BundledModels {
 
@@ -30,17 +31,29 @@ public final class BundledModels {
 
     /**
      * The folder of the bundled model {@code name}: the first {@code models/name} that exists under the
-     * {@value #MODELS_DIR_PROPERTY} folder, the working directory, or the jar's folder and its parents.
-     * When none exists, {@code ./models/name} (absent), for model loading to report.
+     * {@value #MODELS_DIR_PROPERTY} folder, the working directory, or the jar's folder and its parents; else the
+     * model packed in the jar, copied into the user's cache. When none exists, {@code ./models/name} (absent), for
+     * model loading to report.
      */
     public static Path folder(String name) {
+        try {
+            return folder(name, PackagedModels.defaultCacheRoot());
+        } catch (UncheckedIOException unwritableCache) {
+            return folder(name, Path.of(System.getProperty("java.io.tmpdir"),
+                    "stream-aligner-" + System.getProperty("user.name", "user")));
+        }
+    }
+
+    /** As {@link #folder(String)}, copying a packed model under {@code cacheRoot}. */
+    static Path folder(String name, Path cacheRoot) {
         for (Path modelsDir : candidateModelsDirs()) {
             Path folder = modelsDir.resolve(name);
             if (Files.isDirectory(folder)) {
                 return folder.toAbsolutePath().normalize();
             }
         }
-        return Path.of("models", name).toAbsolutePath();
+        return PackagedModels.extract(name, cacheRoot).map(folder -> folder.toAbsolutePath().normalize())
+                .orElseGet(() -> Path.of("models", name).toAbsolutePath());
     }
 
     private static List<Path> candidateModelsDirs() {

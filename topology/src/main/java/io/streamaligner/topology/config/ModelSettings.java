@@ -1,6 +1,7 @@
 package io.streamaligner.topology.config;
 
 import io.streamaligner.inference.http.HttpModelSettings;
+import io.streamaligner.inference.template.TemplateArguments;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,23 +12,27 @@ import java.util.Optional;
  * a model folder run on the embedded engine, or, when {@code streamaligner.<model>.url} is set, an OpenAI-compatible
  * server.
  *
- * @param folder   the model folder (optimum ONNX layout); with a server, read only for the upstream's recommended
- *                 sampling when it exists
- * @param template a built-in chat template name overriding the folder's own, if set; with a server, the template
- *                 the completions API renders prompts with
- * @param server   the server that runs the model, if it does not run here
+ * @param folder            the model folder (optimum ONNX layout); with a server, read only for the upstream's
+ *                          recommended sampling when it exists
+ * @param template          a built-in chat template name overriding the folder's own, if set; with a server, the
+ *                          template the completions API renders prompts with
+ * @param templateArguments keyword arguments for the folder's own Jinja chat template ({@code enable_thinking=false});
+ *                          with a server, sent as {@code chat_template_kwargs}
+ * @param server            the server that runs the model, if it does not run here
  */
-public record ModelSettings(Path folder, Optional<String> template, Optional<HttpModelSettings> server) {
+public record ModelSettings(Path folder, Optional<String> template, TemplateArguments templateArguments,
+                            Optional<HttpModelSettings> server) {
 
     public ModelSettings {
         Objects.requireNonNull(folder, "folder");
         Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(templateArguments, "templateArguments");
         Objects.requireNonNull(server, "server");
     }
 
     /** A model run here from its folder. */
     public ModelSettings(Path folder, Optional<String> template) {
-        this(folder, template, Optional.empty());
+        this(folder, template, TemplateArguments.NONE, Optional.empty());
     }
 
     /** Where the model runs, for a start-up line: its folder, or its server. */

@@ -5,6 +5,7 @@ import io.streamaligner.inference.http.ApiKind;
 import io.streamaligner.inference.http.HttpModelSettings;
 import io.streamaligner.inference.http.ServerKind;
 import io.streamaligner.inference.template.ChatTemplate;
+import io.streamaligner.inference.template.TemplateArguments;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,13 +31,15 @@ final class ServerSettings {
      *
      * @param environment where {@code api-key-env} names the key
      * @param template    the model's {@code template} setting, which the completions API renders prompts with
+     * @param arguments   the model's {@code template-kwargs}, sent to the server's chat template
      * @param endOfAnswer the token an aligner's server reports when the answer is complete; empty for the upstream
      * @throws ConfigurationException for a malformed value, a server setting without a URL, two key sources, an
-     *                                unset key variable, an upstream on a server that cannot continue an answer, or
-     *                                the completions API without a template
+     *                                unset key variable, an upstream on a server that cannot continue an answer, the
+     *                                completions API without a template, or template arguments the server cannot take
      */
     static Optional<HttpModelSettings> read(SettingsReader read, Map<String, String> environment, String model,
-                                            Optional<String> template, Optional<String> endOfAnswer) {
+                                            Optional<String> template, TemplateArguments arguments,
+                                            Optional<String> endOfAnswer) {
         String prefix = StreamAlignerConfig.PREFIX + model + ".";
         Optional<String> url = read.text(prefix + "url");
         if (url.isEmpty()) {
@@ -63,6 +66,15 @@ final class ServerSettings {
             throw new ConfigurationException(prefix + "api=completions sends prompts rendered here: set " + prefix
                     + "template to the served model's chat format (" + String.join(", ", ChatTemplate.names()) + ")");
         }
+        if (!arguments.isEmpty() && api == ApiKind.COMPLETIONS) {
+            throw new ConfigurationException(prefix + "template-kwargs is set with " + prefix + "api=completions: the "
+                    + "prompt is then rendered here by the built-in template " + template.orElse("") + ", which takes no "
+                    + "arguments; use the chat API, where the server's own chat template gets them");
+        }
+        if (!arguments.isEmpty() && !server.takesChatTemplateArguments()) {
+            throw new ConfigurationException(prefix + "template-kwargs is set, but the " + server.configValue()
+                    + " server takes no chat_template_kwargs (vllm, sglang and llamacpp do)");
+        }
         HttpModelSettings defaults = HttpModelSettings.defaults(baseUrl);
         return Optional.of(read.build(prefix + "*", () -> new HttpModelSettings(baseUrl, api, server,
                 read.text(prefix + "served-model").orElse(""),
@@ -72,7 +84,8 @@ final class ServerSettings {
                 Duration.ofMillis(read.longInteger(prefix + "chunk-timeout.ms", defaults.chunkTimeout().toMillis())),
                 endOfAnswer,
                 // llama.cpp puts its own BOS before a text prompt: it gets the rendered one without the template's
-                api == ApiKind.COMPLETIONS ? template.flatMap(ServerSettings::leadingBos) : Optional.empty())));
+                api == ApiKind.COMPLETIONS ? template.flatMap(ServerSettings::leadingBos) : Optional.empty(),
+                arguments)));
     }
 
     /** Adds the server settings of {@code settings}, if it has a server, to a configuration's description. */

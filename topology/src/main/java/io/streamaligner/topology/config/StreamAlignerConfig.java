@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamaligner.client.Topics;
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.ExecutionProvider;
+import io.streamaligner.inference.template.TemplateArguments;
 import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.topology.TopologySettings;
 import io.streamaligner.topology.Wiring;
@@ -69,9 +70,12 @@ public record StreamAlignerConfig(
     public static final String DATA_DIR = PREFIX + "data.dir";
     public static final String UPSTREAM_MODEL = PREFIX + "upstream.model";
     public static final String UPSTREAM_TEMPLATE = PREFIX + "upstream.template";
+    /** Keyword arguments for the upstream's Jinja chat template; also sent to its server as chat_template_kwargs. */
+    public static final String UPSTREAM_TEMPLATE_KWARGS = PREFIX + "upstream.template-kwargs";
     public static final String UPSTREAM_MAX_STEP_TOKENS = PREFIX + "upstream.max-step-tokens";
     public static final String ALIGNER_MODEL = PREFIX + "aligner.model";
     public static final String ALIGNER_TEMPLATE = PREFIX + "aligner.template";
+    public static final String ALIGNER_TEMPLATE_KWARGS = PREFIX + "aligner.template-kwargs";
     public static final String ALIGNER_MAX_CORRECTION_TOKENS = PREFIX + "aligner.max-correction-tokens";
     public static final String ALIGNER_PROGRESS_RETENTION_MS = PREFIX + "aligner.progress-retention.ms";
     public static final String UPSTREAM_URL = PREFIX + "upstream.url";
@@ -192,14 +196,11 @@ public record StreamAlignerConfig(
                 read.build(TOPIC_PARTITIONS, () -> new TopicSettings(settings.getOrDefault(TOPIC_PREFIX, "").strip(), topicNames,
                         read.integer(TOPIC_PARTITIONS, DEFAULT_PARTITIONS))),
                 read.text(DATA_DIR).map(StreamAlignerConfig::absolutePath),
-                new ModelSettings(read.text(UPSTREAM_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.UPSTREAM)), read.text(UPSTREAM_TEMPLATE),
-                        ServerSettings.read(read, environment, "upstream", read.text(UPSTREAM_TEMPLATE),
-                                Optional.empty())),
-                new ModelSettings(read.text(ALIGNER_MODEL).map(StreamAlignerConfig::absolutePath)
-                        .orElseGet(() -> BundledModels.folder(BundledModels.ALIGNER)), read.text(ALIGNER_TEMPLATE),
-                        ServerSettings.read(read, environment, "aligner", read.text(ALIGNER_TEMPLATE),
-                                Optional.of(read.text(ALIGNER_END_OF_ANSWER_TOKEN).orElse(DEFAULT_END_OF_ANSWER_TOKEN)))),
+                modelSettings(read, environment, "upstream", UPSTREAM_MODEL, BundledModels.UPSTREAM, UPSTREAM_TEMPLATE,
+                        UPSTREAM_TEMPLATE_KWARGS, Optional.empty()),
+                modelSettings(read, environment, "aligner", ALIGNER_MODEL, BundledModels.ALIGNER, ALIGNER_TEMPLATE,
+                        ALIGNER_TEMPLATE_KWARGS,
+                        Optional.of(read.text(ALIGNER_END_OF_ANSWER_TOKEN).orElse(DEFAULT_END_OF_ANSWER_TOKEN))),
                 engineOptions(read),
                 topologySettings(read),
                 read.build("streamaligner.http.*", () -> new HttpSettings(
@@ -207,6 +208,17 @@ public record StreamAlignerConfig(
                         read.text(HTTP_HOST).orElse(HttpSettings.DEFAULT_HOST))),
                 read.text(INSTANCE_ID),
                 passThrough);
+    }
+
+    private static ModelSettings modelSettings(SettingsReader read, Map<String, String> environment, String model,
+                                               String folderKey, String bundledName, String templateKey,
+                                               String argumentsKey, Optional<String> endOfAnswer) {
+        Optional<String> template = read.text(templateKey);
+        TemplateArguments arguments = read.parsed(argumentsKey, TemplateArguments::parse,
+                "name=value pairs separated by commas, such as enable_thinking=false").orElse(TemplateArguments.NONE);
+        return new ModelSettings(read.text(folderKey).map(StreamAlignerConfig::absolutePath)
+                .orElseGet(() -> BundledModels.folder(bundledName)), template, arguments,
+                ServerSettings.read(read, environment, model, template, arguments, endOfAnswer));
     }
 
     /** The full name of a contract topic, e.g. {@code topic(Topics.PROMPTS)}. */
@@ -262,9 +274,13 @@ public record StreamAlignerConfig(
                 .ifPresent(token -> described.put(ALIGNER_END_OF_ANSWER_TOKEN, token));
         described.put(UPSTREAM_MODEL, upstream.folder().toString());
         described.put(UPSTREAM_TEMPLATE, upstream.template().orElse("(model's own)"));
+        described.put(UPSTREAM_TEMPLATE_KWARGS, upstream.templateArguments().isEmpty() ? "(none)"
+                : upstream.templateArguments().toString());
         described.put(UPSTREAM_MAX_STEP_TOKENS, String.valueOf(topology.limits().maxUpstreamStepTokens()));
         described.put(ALIGNER_MODEL, aligner.folder().toString());
         described.put(ALIGNER_TEMPLATE, aligner.template().orElse("(model's own)"));
+        described.put(ALIGNER_TEMPLATE_KWARGS, aligner.templateArguments().isEmpty() ? "(none)"
+                : aligner.templateArguments().toString());
         described.put(ALIGNER_MAX_CORRECTION_TOKENS, String.valueOf(topology.limits().maxCorrectionTokens()));
         described.put(ALIGNER_PROGRESS_RETENTION_MS, String.valueOf(topology.progressRetention().toMillis()));
         described.put(TOPOLOGY_WIRING, topology.wiring().configValue());
@@ -290,9 +306,9 @@ public record StreamAlignerConfig(
 
     private static Set<String> appKeys() {
         Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
-                UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_MAX_CORRECTION_TOKENS,
-                ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE, REQUEST_MAX_QUESTION_BYTES, HTTP_PORT, HTTP_HOST,
-                INSTANCE_ID, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
+                UPSTREAM_TEMPLATE_KWARGS, UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_TEMPLATE_KWARGS,
+                ALIGNER_MAX_CORRECTION_TOKENS, ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE,
+                REQUEST_MAX_QUESTION_BYTES, HTTP_PORT, HTTP_HOST, INSTANCE_ID, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE, ENGINE_PREFIX_CACHE_MB));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));

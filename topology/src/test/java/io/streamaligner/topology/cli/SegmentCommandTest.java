@@ -26,6 +26,13 @@ class SegmentCommandTest {
     }
 
     @Test
+    void shouldEndASentenceAtAnInitialismWhenTheNextWordOpensOne() {
+        segment("She moved to the U.S. Then she left.", "--json");
+
+        assertThat(out.toString()).isEqualTo("[\"She moved to the U.S.\",\"Then she left.\"]" + System.lineSeparator());
+    }
+
+    @Test
     void shouldPrintOneSentencePerLineWithInnerLineBreaksEscaped() {
         segment("First, 23 + 48 = 71. Then, 71 - 15 = 56.\nRun:\n```\nx = 1. y\n```\nThe answer is 56.");
 

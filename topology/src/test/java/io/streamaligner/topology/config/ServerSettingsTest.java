@@ -142,6 +142,26 @@ class ServerSettingsTest {
     }
 
     @Test
+    void shouldSendTheTemplateArgumentsToServersThatTakeThem() {
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
+                "streamaligner.upstream.server", "sglang", StreamAlignerConfig.UPSTREAM_TEMPLATE_KWARGS, "enable_thinking=false"));
+
+        assertThat(config.upstream().server().orElseThrow().templateArguments().values())
+                .containsExactly(Map.entry("enable_thinking", false));
+    }
+
+    @Test
+    void shouldRefuseTemplateArgumentsAServerCannotTakeOrACompletionsPromptCannotUse() {
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
+                "streamaligner.upstream.server", "tgi", StreamAlignerConfig.UPSTREAM_TEMPLATE_KWARGS, "enable_thinking=false")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("tgi server takes no chat_template_kwargs");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
+                "streamaligner.upstream.api", "completions", StreamAlignerConfig.UPSTREAM_TEMPLATE, "llama3",
+                StreamAlignerConfig.UPSTREAM_TEMPLATE_KWARGS, "enable_thinking=false")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("api=completions");
+    }
+
+    @Test
     void shouldRefuseTwoKeySourcesAndAnUnsetKeyVariable() {
         Map<String, String> both = new HashMap<>(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
                 "streamaligner.upstream.api-key-env", "MY_KEY", "streamaligner.upstream.api-key-file", "/run/secrets/key"));

@@ -47,6 +47,7 @@ class StreamAlignerConfigTest {
                 "streamaligner.aligner.model", "/models/gemma-aligner",
                 "streamaligner.upstream.template", "llama3",
                 "streamaligner.aligner.template", "gemma",
+                "streamaligner.upstream.template-kwargs", "enable_thinking=false, date_string=26 Jul 2024",
                 "processing.guarantee", "at_least_once",
                 "application.id", "aligner-a"));
 
@@ -57,6 +58,11 @@ class StreamAlignerConfigTest {
         assertThat(config.aligner().folder()).isEqualTo(Path.of("/models/gemma-aligner"));
         assertThat(config.upstream().template()).contains("llama3");
         assertThat(config.aligner().template()).contains("gemma");
+        assertThat(config.upstream().templateArguments().values()).containsExactly(
+                Map.entry("enable_thinking", false), Map.entry("date_string", "26 Jul 2024"));
+        assertThat(config.aligner().templateArguments().isEmpty()).isTrue();
+        assertThat(config.describe()).containsEntry("streamaligner.upstream.template-kwargs",
+                "enable_thinking=false,date_string=26 Jul 2024").containsEntry("streamaligner.aligner.template-kwargs", "(none)");
         assertThat(config.processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
         assertThat(config.kafkaProperties())
                 .containsEntry("application.id", "aligner-a")
@@ -130,6 +136,9 @@ class StreamAlignerConfigTest {
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.topic.partitions", "0")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.aligner.template-kwargs", "thinking")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("streamaligner.aligner.template-kwargs").hasMessageContaining("enable_thinking=false");
     }
 
     @Test
