@@ -201,7 +201,7 @@ public final class AlignmentLoop {
         String corrected = stripped.isEmpty() ? original : stripped;
         long alignerMs = correction.nanos() / 1_000_000;
         AlignedPrefix after = AlignedPrefix.newBuilder(before)
-                .setAlignedPrefix(before.getAlignedPrefix().isEmpty() ? corrected : before.getAlignedPrefix() + " " + corrected)
+                .setAlignedPrefix(extend(before.getAlignedPrefix(), corrected))
                 .setRound(sentence.getRound())
                 .setUpstreamTokens(before.getUpstreamTokens() + sentence.getUpstreamTokens())
                 .setAlignerTokens(before.getAlignerTokens() + correction.generatedTokens())
@@ -215,6 +215,14 @@ public final class AlignmentLoop {
         return end.<Transition<AlignedPrefix>>map(reason -> Transition.end(List.of(aligned,
                         ResponseEvents.answerFinal(request.getRequestId(), after, reason, nowMs))))
                 .orElseGet(() -> Transition.goOn(after, List.of(aligned)));
+    }
+
+    /**
+     * How a corrected sentence joins the answer aligned so far: after one space (the first sentence alone). Readers of
+     * the loop's events rebuild each round's prefix with it.
+     */
+    public static String extend(String alignedPrefix, String correctedSentence) {
+        return alignedPrefix.isEmpty() ? correctedSentence : alignedPrefix + " " + correctedSentence;
     }
 
     /** The upstream's step after {@code prefix} failed: the request ends in error with the answer aligned so far. */
