@@ -15,6 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  * the aligner's place) at most {@code concurrency} questions at a time and, as each answer ends, writes what it came to
  * ({@link QuestionEvents#outcome}): its records to the dataset, or the question to the rejects file, or a note that it
  * failed and is not written. Files are written on the calling thread only, one question at a time, so a question's
- * lines are never interleaved with another's and an interrupted run loses at most the questions in flight.
+ * lines are never interleaved with another's. Asked to stop (Ctrl-C), it writes the answers that have already come and
+ * returns: the questions still in flight are left to the next run.
  */
 public final class DatasetRun {
 
@@ -35,6 +38,9 @@ public final class DatasetRun {
 
     private record Answered(EvalItem item, String requestId, QuestionEvents events, Throwable failure) {
     }
+
+    /** How often a run waiting for answers looks whether it was asked to stop. */
+    private static final long STOP_CHECK_MILLIS = 100;
 
     private final Loop loop;
     private final TeacherAligner teacher;
@@ -64,13 +70,15 @@ public final class DatasetRun {
      * @param runId    makes request ids unique across runs sharing a broker
      * @param progress stepped once per question
      * @param notes    told each question that failed, in a line
+     * @param stop     whether the run should stop: it is checked between answers, never inside a write
      * @throws DatasetFileException if a file cannot be written; the questions still in flight are then lost to this run
      */
     public DatasetSummary run(DatasetPlan plan, DatasetFile out, RejectsFile rejects, String runId, ProgressBar progress,
-                              Consumer<String> notes) throws InterruptedException {
+                              Consumer<String> notes, BooleanSupplier stop) throws InterruptedException {
         long start = System.nanoTime();
         BlockingQueue<Answered> answered = new LinkedBlockingQueue<>();
         Iterator<EvalItem> next = plan.todo().iterator();
+        int asked = 0;
         int inFlight = 0;
         int written = 0;
         int sentences = 0;
@@ -79,12 +87,21 @@ public final class DatasetRun {
         int failed = 0;
         progress.start("dataset", plan.todo().size());
         while (next.hasNext() || inFlight > 0) {
-            if (next.hasNext() && inFlight < concurrency) {
+            boolean stopping = stop.getAsBoolean();
+            if (!stopping && next.hasNext() && inFlight < concurrency) {
                 ask(next.next(), runId, answered);
+                asked++;
                 inFlight++;
                 continue;
             }
-            Answered done = answered.take();
+            // stopping: what has come is still written, nothing more is waited for
+            Answered done = stopping ? answered.poll() : answered.poll(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            if (done == null) {
+                if (stopping) {
+                    break;
+                }
+                continue;
+            }
             inFlight--;
             QuestionOutcome outcome = done.failure() != null ? new QuestionOutcome.Failed(message(done.failure()))
                     : done.events().outcome(done.item(), done.requestId(), teacher.answers(), prompt);
@@ -104,8 +121,9 @@ public final class DatasetRun {
             progress.step();
         }
         progress.finish();
-        return new DatasetSummary(plan.todo().size(), plan.doneBefore(), written, sentences, changed, rejected, failed,
-                teacher.usage(), System.nanoTime() - start);
+        int finished = written + rejected + failed;
+        return new DatasetSummary(asked, plan.doneBefore(), written, sentences, changed, rejected, failed,
+                plan.todo().size() - finished, teacher.usage(), System.nanoTime() - start);
     }
 
     private void ask(EvalItem item, String runId, BlockingQueue<Answered> answered) {

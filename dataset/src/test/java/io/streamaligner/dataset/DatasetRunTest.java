@@ -36,10 +36,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +74,8 @@ class DatasetRunTest {
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private final StringWriter progress = new StringWriter();
     private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final Set<String> asked = ConcurrentHashMap.newKeySet();
+    private final Set<String> hanging = ConcurrentHashMap.newKeySet();
 
     @TempDir
     Path dir;
@@ -98,7 +102,7 @@ class DatasetRunTest {
         List<String> questions = records().stream().map(DatasetRecord::question).toList();
         assertThat(questions).as("a question's lines stay together")
                 .isIn(List.of(ADD, ADD, SUBTRACT, SUBTRACT), List.of(SUBTRACT, SUBTRACT, ADD, ADD));
-        assertThat(summary).isEqualTo(new DatasetSummary(2, 0, 2, 4, 2, 0, 0, teacher.usage(), summary.wallNanos()));
+        assertThat(summary).isEqualTo(new DatasetSummary(2, 0, 2, 4, 2, 0, 0, 0, teacher.usage(), summary.wallNanos()));
         assertThat(teacher.usage().calls()).isEqualTo(4);
         assertThat(progress.toString()).contains("dataset", "2/2");
     }
@@ -172,19 +176,42 @@ class DatasetRunTest {
                 LoopLimits.DEFAULTS);
     }
 
+    @Test
+    void shouldStopAskingWhenToldWriteWhatHasComeAndLeaveTheRestForTheNextRun() throws Exception {
+        hanging.add(UNREADABLE);
+
+        DatasetSummary summary = run(List.of(item(1, ADD), item(2, UNREADABLE), item(3, SUBTRACT)), 1,
+                () -> asked.contains(UNREADABLE));
+
+        assertThat(records()).extracting(DatasetRecord::question).containsOnly(ADD);
+        assertThat(summary.asked()).isEqualTo(2);
+        assertThat(summary.written()).isEqualTo(1);
+        assertThat(summary.unfinished()).as("the one in flight and the one never asked").isEqualTo(2);
+        assertThat(summary.incomplete()).isTrue();
+        assertThat(RejectsFile.besides(out())).doesNotExist();
+    }
+
     private DatasetSummary run(List<EvalItem> items, int concurrency) throws InterruptedException {
+        return run(items, concurrency, () -> false);
+    }
+
+    private DatasetSummary run(List<EvalItem> items, int concurrency, BooleanSupplier stop) throws InterruptedException {
         try (DatasetFile out = DatasetFile.open(out()); RejectsFile rejects = RejectsFile.open(RejectsFile.besides(out()))) {
             Set<String> done = new HashSet<>(out.questions());
             done.addAll(rejects.questions());
             DatasetRun run = new DatasetRun(this::ask, teacher, prompt,
                     new QuestionRequests(AlignmentRequests.greedy(), 1, 8, 256), concurrency);
             return run.run(DatasetPlan.of(items, done), out, rejects, "run", new ProgressBar(new PrintWriter(progress), false),
-                    notes::add);
+                    notes::add, stop);
         }
     }
 
     /** The loop's client contract over the in-process loop: events to the listener, then the final. */
     private CompletableFuture<AnswerFinal> ask(AlignmentRequest request, ResponseListener listener) {
+        asked.add(request.getQuestion());
+        if (hanging.contains(request.getQuestion())) {
+            return new CompletableFuture<>(); // its answer never comes
+        }
         return CompletableFuture.supplyAsync(() -> {
             mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {

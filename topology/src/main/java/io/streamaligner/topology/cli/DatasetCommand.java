@@ -35,6 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +59,8 @@ import picocli.CommandLine.Spec;
  * sentence given the question and the corrected prefix and says whether the answer is complete, and the corrected
  * sentence conditions the upstream's next step. Each question's records go to {@code --out} once its answer is done
  * ({@link DatasetRun}); a question the teacher cannot annotate goes to {@code FILE.rejects.jsonl}. A second run with
- * the same {@code --out} asks only the questions not yet written or rejected. Unless configured otherwise it runs as
+ * the same {@code --out} asks only the questions not yet written or rejected; Ctrl-C stops a run cleanly, after it has
+ * written the answers that have come, and it exits 1 while questions are left to ask. Unless configured otherwise it runs as
  * its own application ({@value #APPLICATION_ID}, topics prefixed {@value #TOPIC_PREFIX}), so that on a shared cluster
  * it never answers another application's prompts, nor another application its own.
  */
@@ -75,6 +80,8 @@ public final class DatasetCommand implements Callable<Integer> {
     static final String APPLICATION_ID = "stream-aligner-dataset";
     /** The topic prefix the run takes when the configuration sets none. */
     static final String TOPIC_PREFIX = "dataset.";
+    /** How long Ctrl-C waits for the run to write what has come and close the loop. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 60;
 
     @Mixin
     private ConfigOptions config;
@@ -150,6 +157,25 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM run the hook: the run stops asking, writes the answers that have come, and the loop closes
+        // (its broker's temporary data deleted) before the JVM goes; a second run asks the rest
+        Thread hook = new Thread(() -> {
+            stopRequested.set(true);
+            awaitQuietly(finished);
+        }, "dataset-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return build(stopRequested::get);
+        } finally {
+            finished.countDown();
+            removeQuietly(hook);
+        }
+    }
+
+    /** Reads, plans and runs; {@code stop} says when Ctrl-C asked it to stop. */
+    private int build(BooleanSupplier stop) throws InterruptedException {
         validate();
         HttpModelSettings teacherEndpoint = teacherSettings();
         PrintWriter out = spec.commandLine().getOut();
@@ -172,18 +198,19 @@ public final class DatasetCommand implements Callable<Integer> {
                     + plan.todo().size() + " to ask");
             err.flush();
             summary = plan.todo().isEmpty() ? DatasetSummary.nothingAsked(plan.doneBefore())
-                    : ask(plan, dataset, rejects, resolved, teacherEndpoint, err);
+                    : ask(plan, dataset, rejects, resolved, teacherEndpoint, err, stop);
         } catch (DatasetFileException e) {
             throw new UserFixableException(e.getMessage(), e);
         }
         summary.lines().forEach(out::println);
         out.flush();
-        return summary.failed() > 0 ? 1 : CommandLine.ExitCode.OK;
+        return summary.incomplete() ? 1 : CommandLine.ExitCode.OK;
     }
 
     /** Starts the loop with the teacher as its aligner and asks the plan's questions. */
     private DatasetSummary ask(DatasetPlan plan, DatasetFile dataset, RejectsFile rejects, StreamAlignerConfig resolved,
-                               HttpModelSettings teacherEndpoint, PrintWriter err) throws InterruptedException {
+                               HttpModelSettings teacherEndpoint, PrintWriter err, BooleanSupplier stop)
+            throws InterruptedException {
         TeacherPrompt prompt = new TeacherPrompt();
         TeacherAligner teacher = new TeacherAligner(openTeacher(teacherEndpoint), prompt, teacherMaxTokens);
         GenerationParams sampling = UpstreamSampling.recommended(resolved, seed, err);
@@ -198,7 +225,7 @@ public final class DatasetCommand implements Callable<Integer> {
             DatasetRun run = new DatasetRun(session.client()::submit, teacher, prompt,
                     new QuestionRequests(sampling, seed, maxRounds, maxTokens), concurrency);
             return run.run(plan, dataset, rejects, "dataset-" + AlignmentRequests.newRequestId(), progress,
-                    note -> err.println("dataset: " + questions + " " + note));
+                    note -> err.println("dataset: " + questions + " " + note), stop);
         }
     }
 
@@ -293,6 +320,22 @@ public final class DatasetCommand implements Callable<Integer> {
     private void require(boolean condition, String message) {
         if (!condition) {
             throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running, and that is why the run returned
         }
     }
 }
