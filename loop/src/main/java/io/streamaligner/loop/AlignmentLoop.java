@@ -112,6 +112,14 @@ public final class AlignmentLoop {
     }
 
     /**
+     * How a corrected sentence joins the answer aligned so far: after one space (the first sentence alone). Readers of
+     * the loop's events rebuild each round's prefix with it.
+     */
+    public static String extend(String alignedPrefix, String correctedSentence) {
+        return alignedPrefix.isEmpty() ? correctedSentence : alignedPrefix + " " + correctedSentence;
+    }
+
+    /**
      * The upstream's call for the step after {@code prefix}: the question with the prefix as the open answer,
      * stopping at the first sentence boundary, within the smallest of the request's per-step limit, its remaining
      * budget and {@link LoopLimits#maxUpstreamStepTokens()}, seeded for the round.
@@ -215,14 +223,6 @@ public final class AlignmentLoop {
         return end.<Transition<AlignedPrefix>>map(reason -> Transition.end(List.of(aligned,
                         ResponseEvents.answerFinal(request.getRequestId(), after, reason, nowMs))))
                 .orElseGet(() -> Transition.goOn(after, List.of(aligned)));
-    }
-
-    /**
-     * How a corrected sentence joins the answer aligned so far: after one space (the first sentence alone). Readers of
-     * the loop's events rebuild each round's prefix with it.
-     */
-    public static String extend(String alignedPrefix, String correctedSentence) {
-        return alignedPrefix.isEmpty() ? correctedSentence : alignedPrefix + " " + correctedSentence;
     }
 
     /** The upstream's step after {@code prefix} failed: the request ends in error with the answer aligned so far. */
