@@ -24,9 +24,11 @@ import io.streamaligner.topology.app.AlignmentSession.Application;
 import io.streamaligner.topology.app.LoadedModels;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 import io.streamaligner.topology.error.UserFixableException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -293,7 +295,9 @@ public final class DatasetCommand implements Callable<Integer> {
         try {
             data = EvalDataset.read(questions);
         } catch (UncheckedIOException e) {
-            throw new UserFixableException("cannot read the questions " + questions + ": " + e.getCause().getMessage(), e);
+            IOException cause = e.getCause();
+            throw new UserFixableException("cannot read the questions " + questions + ": "
+                    + (cause instanceof NoSuchFileException ? "no such file" : cause.getMessage()), cause);
         }
         data.skipped().forEach(line -> err.println("dataset: " + questions + " line " + line.lineNumber() + " skipped: "
                 + line.reason()));

@@ -105,6 +105,18 @@ class DatasetCommandTest {
     }
 
     @Test
+    void shouldEndWithOneLineForAMissingQuestionsFile() {
+        Path absent = dir.resolve("absent.jsonl");
+
+        int exitCode = run(Map.of(), "--questions", absent.toString(), "--teacher-url", "http://127.0.0.1:1/v1",
+                "--teacher-model", "t", "--out", dir.resolve("d.jsonl").toString());
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("dataset: cannot read the questions " + absent + ": no such file");
+        assertThat(dir.resolve("d.jsonl")).doesNotExist();
+    }
+
+    @Test
     void shouldReportBadQuestionLinesAndRefuseAFileWithNone() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"question\": \"\"}\nnot json\n");
 
