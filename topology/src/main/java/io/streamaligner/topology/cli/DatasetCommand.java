@@ -200,7 +200,7 @@ public final class DatasetCommand implements Callable<Integer> {
                     + plan.todo().size() + " to ask");
             err.flush();
             summary = plan.todo().isEmpty() ? DatasetSummary.nothingAsked(plan.doneBefore())
-                    : ask(plan, dataset, rejects, resolved, teacherEndpoint, err, stop);
+                    : runLoop(plan, dataset, rejects, resolved, teacherEndpoint, err, stop);
         } catch (DatasetFileException e) {
             throw new UserFixableException(e.getMessage(), e);
         }
@@ -210,17 +210,18 @@ public final class DatasetCommand implements Callable<Integer> {
     }
 
     /** Starts the loop with the teacher as its aligner and asks the plan's questions. */
-    private DatasetSummary ask(DatasetPlan plan, DatasetFile dataset, RejectsFile rejects, StreamAlignerConfig resolved,
-                               HttpModelSettings teacherEndpoint, PrintWriter err, BooleanSupplier stop)
+    private DatasetSummary runLoop(DatasetPlan plan, DatasetFile dataset, RejectsFile rejects, StreamAlignerConfig resolved,
+                                   HttpModelSettings teacherEndpoint, PrintWriter err, BooleanSupplier stop)
             throws InterruptedException {
-        TeacherPrompt prompt = new TeacherPrompt();
-        TeacherAligner teacher = new TeacherAligner(openTeacher(teacherEndpoint), prompt, teacherMaxTokens);
         GenerationParams sampling = UpstreamSampling.recommended(resolved, seed, err);
         err.println("dataset: upstream " + resolved.upstream().describe() + " (" + UpstreamSampling.describe(sampling)
                 + "), teacher " + teacherModel + " at " + teacherUrl + "; "
                 + AlignmentSession.plan(resolved, Application.STARTED_HERE) + " ...");
         err.flush();
         ProgressBar progress = new ProgressBar(err, System.console() != null);
+        TeacherPrompt prompt = new TeacherPrompt();
+        TeacherAligner teacher = new TeacherAligner(openTeacher(teacherEndpoint), prompt, teacherMaxTokens);
+        // from here the loaded models own the teacher: they close it, also when the upstream cannot be opened
         try (LoadedModels loaded = LoadedModels.open(resolved, teacher, prompt);
              AlignmentSession session = AlignmentSession.open(resolved, loaded.models(),
                      Duration.ofSeconds(answerTimeoutSeconds))) {
