@@ -130,6 +130,14 @@ public final class AlignmentLoop {
     }
 
     /**
+     * How a corrected sentence joins the answer aligned so far: after one space (the first sentence alone). Readers of
+     * the loop's events rebuild each round's prefix with it.
+     */
+    public static String extend(String alignedPrefix, String correctedSentence) {
+        return alignedPrefix.isEmpty() ? correctedSentence : alignedPrefix + " " + correctedSentence;
+    }
+
+    /**
      * The upstream's call for the step after {@code prefix}: the question with the prefix as the open answer,
      * stopping at the first sentence boundary, within the smallest of the request's per-step limit, its remaining
      * budget and {@link LoopLimits#maxUpstreamStepTokens()}, seeded for the round.
@@ -219,7 +227,7 @@ public final class AlignmentLoop {
         String corrected = stripped.isEmpty() ? original : stripped;
         long alignerMs = correction.nanos() / 1_000_000;
         AlignedPrefix after = AlignedPrefix.newBuilder(before)
-                .setAlignedPrefix(before.getAlignedPrefix().isEmpty() ? corrected : before.getAlignedPrefix() + " " + corrected)
+                .setAlignedPrefix(extend(before.getAlignedPrefix(), corrected))
                 .setRound(sentence.getRound())
                 .setUpstreamTokens(before.getUpstreamTokens() + sentence.getUpstreamTokens())
                 .setAlignerTokens(before.getAlignerTokens() + correction.generatedTokens())

@@ -164,6 +164,9 @@ class AlignmentLoopTest {
         Transition<AlignedPrefix> first = loop.corrected(sentence("First.", UpstreamFinish.SENTENCE, "", 0),
                 correction("First.", FinishReason.EOS), NOW);
         assertThat(first.next().orElseThrow().getAlignedPrefix()).isEqualTo("First.");
+        assertThat(AlignmentLoop.extend("Earlier.", "Two is four.")).as("the one join rule, for readers of the events")
+                .isEqualTo("Earlier. Two is four.");
+        assertThat(AlignmentLoop.extend("", "First.")).isEqualTo("First.");
     }
 
     @Test

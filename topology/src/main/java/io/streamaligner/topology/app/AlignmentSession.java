@@ -3,6 +3,7 @@ package io.streamaligner.topology.app;
 import io.streamaligner.client.AlignmentClient;
 import io.streamaligner.client.AlignmentClient.Subscription;
 import io.streamaligner.client.AlignmentClientException;
+import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 import io.streamaligner.topology.error.UserFixableException;
@@ -73,8 +74,24 @@ public final class AlignmentSession implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(subscription, "subscription");
-        Optional<AlignmentStack> stack = startsApplication(config, application)
-                ? Optional.of(AlignmentStack.start(config)) : Optional.empty();
+        return open(config, startsApplication(config, application)
+                ? Optional.of(AlignmentStack.start(config)) : Optional.empty(), answerTimeout, subscription);
+    }
+
+    /**
+     * Starts the application here ({@link Application#STARTED_HERE}) over models the caller owns and closes after this
+     * session (a teacher in the aligner's place), and connects a client to the loop's topics.
+     *
+     * @throws UserFixableException if the broker, the application or the topics cannot be reached or started
+     */
+    public static AlignmentSession open(StreamAlignerConfig config, AlignmentModels models, Duration answerTimeout) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(models, "models");
+        return open(config, Optional.of(AlignmentStack.start(config, models)), answerTimeout, Subscription.RESPONSES);
+    }
+
+    private static AlignmentSession open(StreamAlignerConfig config, Optional<AlignmentStack> stack, Duration answerTimeout,
+                                         Subscription subscription) {
         StreamAlignerConfig onBroker = stack.map(AlignmentStack::config).orElse(config);
         String kafka = stack.map(AlignmentStack::describeKafka)
                 .orElseGet(() -> "cluster at " + onBroker.bootstrapServers().orElseThrow());

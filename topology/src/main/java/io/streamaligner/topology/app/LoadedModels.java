@@ -12,6 +12,7 @@ import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
 import io.streamaligner.inference.template.AlignerInput;
 import io.streamaligner.inference.template.ChatTemplate;
+import io.streamaligner.loop.AlignerPrompt;
 import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.topology.config.ModelSettings;
 import io.streamaligner.topology.config.StreamAlignerConfig;
@@ -44,11 +45,14 @@ public final class LoadedModels implements AutoCloseable {
     private final AlignmentModels models;
 
     private LoadedModels(OpenedModel upstream, OpenedModel aligner) {
+        this(upstream, aligner.generator(),
+                (question, prefix, last) -> aligner.template().alignerPrompt(new AlignerInput(question, prefix, last)));
+    }
+
+    private LoadedModels(OpenedModel upstream, TextGenerator aligner, AlignerPrompt alignerPrompt) {
         this.upstream = upstream.generator();
-        this.aligner = aligner.generator();
-        this.models = new AlignmentModels(
-                this.upstream, upstream.template()::upstreamPrompt,
-                this.aligner, (question, prefix, last) -> aligner.template().alignerPrompt(new AlignerInput(question, prefix, last)));
+        this.aligner = aligner;
+        this.models = new AlignmentModels(this.upstream, upstream.template()::upstreamPrompt, aligner, alignerPrompt);
     }
 
     /**
@@ -67,6 +71,32 @@ public final class LoadedModels implements AutoCloseable {
             return new LoadedModels(upstream, open("aligner", config.aligner(), config.engine()));
         } catch (RuntimeException e) {
             upstream.generator().close();
+            throw e;
+        }
+    }
+
+    /**
+     * The configured upstream ({@code streamaligner.upstream.*}), with a model of the caller's in the aligner's place (a
+     * teacher writing training data) whose prompts {@code alignerPrompt} renders; the aligner's own settings are not
+     * read. Closing this closes both; so does a failure to open the upstream.
+     *
+     * @throws ModelLoadException as {@link #open(StreamAlignerConfig)}, for the upstream
+     */
+    public static LoadedModels open(StreamAlignerConfig config, TextGenerator aligner, AlignerPrompt alignerPrompt) {
+        Objects.requireNonNull(aligner, "aligner");
+        Objects.requireNonNull(alignerPrompt, "alignerPrompt");
+        try {
+            Objects.requireNonNull(config, "config");
+            OpenedModel upstream = open("upstream", config.upstream(), config.engine());
+            try {
+                config.upstream().server().ifPresent(server -> checkRecommendedSampling(server, config.upstream().folder()));
+                return new LoadedModels(upstream, aligner, alignerPrompt);
+            } catch (RuntimeException e) {
+                upstream.generator().close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            aligner.close();
             throw e;
         }
     }

@@ -1,6 +1,7 @@
 package io.streamaligner.topology.cli;
 
 import io.streamaligner.topology.config.StreamAlignerConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +28,15 @@ public final class ConfigOptions {
 
     /** As {@link #resolve()}, with the given environment instead of the process's. */
     public StreamAlignerConfig resolve(Map<String, String> environment) {
-        return settings.resolve(environment, bootstrapServers == null ? Map.of()
-                : Map.of(StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers));
+        return resolve(environment, Map.of());
+    }
+
+    /** As {@link #resolve(Map)}, with settings the command chooses itself over the others (a dedicated flag still wins). */
+    StreamAlignerConfig resolve(Map<String, String> environment, Map<String, String> commandSettings) {
+        Map<String, String> flags = new LinkedHashMap<>(commandSettings);
+        if (bootstrapServers != null) {
+            flags.put(StreamAlignerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        return settings.resolve(environment, flags);
     }
 }

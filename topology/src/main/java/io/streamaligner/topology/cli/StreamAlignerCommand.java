@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  * java -jar topology/target/stream-aligner.jar ask --bootstrap-servers localhost:9092 "What is 23 + 48 - 19?"
  * echo 'Dr. Smith paid $3.50. He left.' | java -jar topology/target/stream-aligner.jar segment --json
  * java -jar topology/target/stream-aligner.jar prompt --model ./Llama-3-8B-Instruct --question "Hi?" --json
+ * java -jar topology/target/stream-aligner.jar dataset --questions q.jsonl --teacher-url URL/v1 --teacher-model M --out d.jsonl
  * java -jar topology/target/stream-aligner.jar broker --port 9092
  * java -jar topology/target/stream-aligner.jar config --config app.properties -D processing.guarantee=at_least_once
  * </pre>
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
                 RunCommand.class,
                 AskCommand.class,
                 EvalCommand.class,
+                DatasetCommand.class,
                 SegmentCommand.class,
                 PromptCommand.class,
                 BrokerCommand.class,

@@ -21,13 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * A real HTTP/1.1 server on loopback, on plain sockets so that it can misbehave as a failing model server does: it
  * answers OpenAI-style streaming chat requests ({@code POST /v1/chat/completions}) for each question (the user
  * message) as its {@link Fault} says — a scripted answer written sentence by sentence over SSE, or a 500, a 429 with
- * {@code Retry-After}, a hang, a connection reset mid-stream, a malformed chunk. {@code GET /v1/models} lists one
- * model. It records when each question's requests came.
+ * {@code Retry-After}, a hang, a connection reset mid-stream, a malformed chunk. A user message with no scripted
+ * answer can be answered whole by a function of it ({@link #replyWith}), as a teacher model answers its prompt.
+ * {@code GET /v1/models} lists one model. It records when each question's requests came, and every user message.
  */
 public final class ScriptedChatServer implements AutoCloseable {
 
@@ -60,6 +62,8 @@ public final class ScriptedChatServer implements AutoCloseable {
     private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> requestNanos = new ConcurrentHashMap<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final List<String> userMessages = new CopyOnWriteArrayList<>();
+    private volatile Function<String, String> reply;
 
     public ScriptedChatServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -74,6 +78,20 @@ public final class ScriptedChatServer implements AutoCloseable {
     public ScriptedChatServer answer(String question, String... sentences) {
         answers.put(question, List.of(sentences));
         return this;
+    }
+
+    /**
+     * Answers each request whose user message has no scripted answer with the whole text {@code replyTo} computes from
+     * that message, streamed in three pieces.
+     */
+    public ScriptedChatServer replyWith(Function<String, String> replyTo) {
+        reply = replyTo;
+        return this;
+    }
+
+    /** Every chat request's user message, in the order they came. */
+    public List<String> userMessages() {
+        return List.copyOf(userMessages);
     }
 
     public ScriptedChatServer fail(String question, Fault fault) {
@@ -146,6 +164,7 @@ public final class ScriptedChatServer implements AutoCloseable {
             }
         }
         requestNanos.computeIfAbsent(question, q -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+        userMessages.add(question);
         switch (faults.getOrDefault(question, Fault.NONE)) {
             case SERVER_ERROR -> respond(out, 500, "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}");
             case TOO_MANY_REQUESTS -> {
@@ -174,6 +193,19 @@ public final class ScriptedChatServer implements AutoCloseable {
                 finishStream(out);
             }
             case NONE -> {
+                Function<String, String> replyTo = reply;
+                if (!answers.containsKey(question) && replyTo != null) {
+                    String text = replyTo.apply(question);
+                    int third = Math.max(1, text.length() / 3);
+                    startStream(out);
+                    for (int from = 0; from < text.length(); from += third) {
+                        chunk(out, delta(text.substring(from, Math.min(text.length(), from + third))));
+                    }
+                    chunk(out, finish("stop"));
+                    chunk(out, "[DONE]");
+                    finishStream(out);
+                    return true;
+                }
                 List<String> script = answers.getOrDefault(question, List.of());
                 int done = prefix.isBlank() ? 0 : prefix.split("(?<=[.!?])\\s+").length;
                 startStream(out);
