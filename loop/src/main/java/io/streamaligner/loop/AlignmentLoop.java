@@ -259,11 +259,16 @@ public final class AlignmentLoop {
     }
 
     /**
-     * Whether the upstream's call after {@code actual} is exactly the one after {@code speculated}: same prompt, turns,
-     * sampling, seed and token limit, so a step run ahead from {@code speculated} is the step the loop takes.
+     * Whether the upstream's call after {@code actual} is exactly the one after {@code speculated} (same prompt, turns,
+     * sampling, seed and token limit), so a step run ahead from {@code speculated} is the step the loop takes: decided
+     * from what {@link #upstreamCall} reads (the request, the round, the answer so far, the upstream tokens spent),
+     * without rendering either prompt.
      */
     public boolean sameUpstreamCall(AlignedPrefix speculated, AlignedPrefix actual) {
-        return upstreamCall(speculated).equals(upstreamCall(actual));
+        return speculated.getRound() == actual.getRound()
+                && speculated.getUpstreamTokens() == actual.getUpstreamTokens()
+                && speculated.getAlignedPrefix().equals(actual.getAlignedPrefix())
+                && speculated.getRequest().equals(actual.getRequest());
     }
 
     /**

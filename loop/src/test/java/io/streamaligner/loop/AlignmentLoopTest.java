@@ -204,6 +204,27 @@ class AlignmentLoopTest {
     }
 
     @Test
+    void shouldSayTwoPrefixesAskForTheSameCallExactlyWhenTheirRenderedCallsAreEqual() {
+        AlignedPrefix base = TestRecords.prefix(TestRecords.requestBuilder("r1", "q").setMaxTotalTokens(50).build(),
+                "Earlier.", 2);
+        List<AlignedPrefix> variants = List.of(
+                AlignedPrefix.newBuilder(base).setAlignerTokens(99).setAlignerMs(7).build(),
+                AlignedPrefix.newBuilder(base).setAlignedPrefix("Earlier!").build(),
+                AlignedPrefix.newBuilder(base).setRound(3).build(),
+                AlignedPrefix.newBuilder(base).setUpstreamTokens(40).build(),
+                AlignedPrefix.newBuilder(base).setRequest(TestRecords.requestBuilder("r1", "q").setMaxTotalTokens(50)
+                        .setSystemPrompt("Be brief.").build()).build(),
+                AlignedPrefix.newBuilder(base).setRequest(TestRecords.requestBuilder("r1", "q").setMaxTotalTokens(50)
+                        .setGeneration(GenerationParams.newBuilder().setSeed(9).build()).build()).build());
+
+        for (AlignedPrefix variant : variants) {
+            assertThat(loop.sameUpstreamCall(base, variant)).as(variant.toString())
+                    .isEqualTo(loop.upstreamCall(base).equals(loop.upstreamCall(variant)));
+        }
+        assertThat(loop.sameUpstreamCall(base, variants.get(0))).as("the aligner's totals do not matter").isTrue();
+    }
+
+    @Test
     void shouldNotSpeculateWhenTheRoundEndsTheRequestWhateverTheAlignerWrites() {
         AlignmentRequest threeRoundsTenTokens = TestRecords.requestBuilder("r1", "q").setMaxRounds(3).setMaxTotalTokens(10).build();
 

@@ -139,6 +139,9 @@ public final class HttpTextGenerator implements TextGenerator {
             // sending starts on a thread of ours: with the inline executor above, resolving the host and opening a
             // connection would otherwise happen on the caller's (a stream thread's) thread
             senders.execute(() -> {
+                if (call.completion().isDone()) {
+                    return; // cancelled (or the generator closed) before it was sent
+                }
                 try {
                     call.exchangeStarted(client.sendAsync(built, call::bodySubscriber));
                 } catch (RuntimeException e) {

@@ -4,6 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.streamaligner.inference.GenerationException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cache is compacted; otherwise the cache goes from one step to the next without a copy.
  */
 final class BatchScheduler implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
 
     private final OrtEnvironment env;
     private final ForwardPass forward;
@@ -46,6 +51,8 @@ final class BatchScheduler implements Runnable {
     // engine-thread state
     /** Finished rows' caches, kept for later prompts that start the same way. */
     private final PrefixCache prefixes;
+    /** Whether the log has said once that a finished request's cache was too large to keep. */
+    private boolean toldTooLarge;
     /** (rows, kv_heads, length, head_dim) per layer; null while idle. */
     private KvCache cache;
     /** (rows) the sequence in each row of the cache, null once it has finished. */
@@ -241,7 +248,7 @@ final class BatchScheduler implements Runnable {
 
     /**
      * Prefills together the newcomers whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept
-     * cache, each on top of the one sharing the most (which is used up), so that only the rest of each prompt runs.
+     * cache, each on top of the one sharing the most (copied: it stays kept), so that only the rest of each prompt runs.
      * One pass runs the same number of tokens for every row, the longest rest among them: a row with a shorter rest
      * runs a few of its kept tokens again, so that its past and its new tokens meet without a hole.
      *
@@ -255,7 +262,7 @@ final class BatchScheduler implements Runnable {
         for (DecodingSequence sequence : newcomers) {
             int[] prompt = sequence.promptIds();
             // one prompt token at least must run: its logits give the first new token
-            Optional<PrefixCache.Match> match = prefixes.takeLongestMatch(prompt, MIN_REUSED_TOKENS, prompt.length - 1);
+            Optional<PrefixCache.Match> match = prefixes.longestMatch(prompt, MIN_REUSED_TOKENS, prompt.length - 1);
             if (match.isPresent()) {
                 resuming.add(sequence);
                 matches.add(match.get());
@@ -263,75 +270,82 @@ final class BatchScheduler implements Runnable {
                 fresh.add(sequence);
             }
         }
-        try {
-            int seq = 0;
-            for (boolean settled = false; !settled; ) {
-                // a row whose prompt is too short to keep enough of its past beside the longest rest prefills in full
-                seq = 0;
-                for (int i = 0; i < resuming.size(); i++) {
-                    seq = Math.max(seq, resuming.get(i).promptIds().length - matches.get(i).sharedTokens());
-                }
-                settled = true;
-                for (int i = resuming.size() - 1; i >= 0; i--) {
-                    if (resuming.get(i).promptIds().length - seq < MIN_REUSED_TOKENS) {
-                        fresh.add(resuming.remove(i));
-                        matches.remove(i).entry().cache().close();
-                        settled = false;
-                    }
+        int seq = 0;
+        for (boolean settled = false; !settled; ) {
+            // a row whose prompt is too short to keep enough of its past beside the longest rest prefills in full
+            seq = 0;
+            for (int i = 0; i < resuming.size(); i++) {
+                seq = Math.max(seq, resuming.get(i).promptIds().length - matches.get(i).sharedTokens());
+            }
+            settled = true;
+            for (int i = resuming.size() - 1; i >= 0; i--) {
+                if (resuming.get(i).promptIds().length - seq < MIN_REUSED_TOKENS) {
+                    fresh.add(resuming.remove(i));
+                    matches.remove(i);
+                    settled = false;
                 }
             }
-            if (resuming.isEmpty()) {
-                return null;
+        }
+        if (resuming.isEmpty()) {
+            return null;
+        }
+        int count = resuming.size();
+        List<KvCache.RowSlice> pasts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            pasts.add(KvCache.RowSlice.leading(matches.get(i).entry().cache(), 0,
+                    resuming.get(i).promptIds().length - seq));
+        }
+        int pastLength = pasts.stream().mapToInt(KvCache.RowSlice::count).max().orElseThrow();
+        int width = pastLength + seq;
+        long[] ids = new long[count * seq];
+        long[] positions = new long[count * seq];
+        long[] mask = new long[count * width];
+        for (int i = 0; i < count; i++) {
+            int[] prompt = resuming.get(i).promptIds();
+            int kept = prompt.length - seq;
+            for (int j = 0; j < seq; j++) {
+                ids[i * seq + j] = prompt[kept + j];
+                positions[i * seq + j] = kept + j;
             }
-            int count = resuming.size();
-            List<KvCache.RowSlice> pasts = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                pasts.add(KvCache.RowSlice.leading(matches.get(i).entry().cache(), 0,
-                        resuming.get(i).promptIds().length - seq));
-            }
-            int pastLength = pasts.stream().mapToInt(KvCache.RowSlice::count).max().orElseThrow();
-            int width = pastLength + seq;
-            long[] ids = new long[count * seq];
-            long[] positions = new long[count * seq];
-            long[] mask = new long[count * width];
-            for (int i = 0; i < count; i++) {
-                int[] prompt = resuming.get(i).promptIds();
-                int kept = prompt.length - seq;
-                for (int j = 0; j < seq; j++) {
-                    ids[i * seq + j] = prompt[kept + j];
-                    positions[i * seq + j] = kept + j;
-                }
-                Arrays.fill(mask, i * width + pastLength - kept, (i + 1) * width, 1L);
-                reusedTokens.addAndGet(kept);
-            }
-            prefilledTokens.addAndGet((long) count * seq);
-            try (KvCache past = KvCache.gather(env, signature, pasts, pastLength)) {
-                return run(count, seq, ids, mask, positions, past);
-            }
-        } finally {
-            matches.forEach(match -> match.entry().cache().close());
+            Arrays.fill(mask, i * width + pastLength - kept, (i + 1) * width, 1L);
+            reusedTokens.addAndGet(kept);
+        }
+        prefilledTokens.addAndGet((long) count * seq);
+        try (KvCache past = KvCache.gather(env, signature, pasts, pastLength)) {
+            return run(count, seq, ids, mask, positions, past);
         }
     }
 
     /** Whether a finished sequence's cache is kept for a later prompt that starts the same way. */
     private boolean keeps(DecodingSequence sequence, int cachedTokens) {
+        if (prefixes.tooLarge(cachedTokens) && !toldTooLarge) {
+            toldTooLarge = true;
+            LOG.warn("a finished request's KV cache of {} tokens ({} MB) is larger than the prefix cache; raise "
+                    + "streamaligner.engine.prefix-cache-mb for its prompt to be reused", cachedTokens,
+                    cachedTokens * signature.kvBytesPerToken() / (1024 * 1024));
+        }
         return !sequence.result().isCompletedExceptionally() && prefixes.keeps(cachedTokens);
     }
 
-    /** Keeps finished sequences' rows, copied out of the batch's cache, for later prompts that start the same way. */
-    private void keep(List<KvCache.RowSlice> slices, List<DecodingSequence> finished) throws OrtException {
+    /**
+     * Keeps finished sequences' rows, copied out of the batch's cache, for later prompts that start the same way. Best
+     * effort: a copy that fails (memory) only costs the reuse, never the batch.
+     */
+    private void keep(List<KvCache.RowSlice> slices, List<DecodingSequence> finished) {
         if (slices.isEmpty()) {
             return;
         }
-        List<KvCache> split = KvCache.splitRows(env, signature, slices);
+        List<KvCache> split;
+        try {
+            split = KvCache.splitRows(env, signature, slices);
+        } catch (OrtException | RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not keep {} finished requests' KV caches for reuse: {}", slices.size(), e.toString());
+            return;
+        }
         for (int i = 0; i < split.size(); i++) {
             DecodingSequence sequence = finished.get(i);
             int[] tokens = sequence.fedTokens();
-            if (tokens.length == split.get(i).length()) {
-                prefixes.put(tokens, split.get(i));
-            } else {
-                split.get(i).close(); // cannot happen: the row holds exactly the tokens fed
-            }
+            prefixes.put(tokens, split.get(i)); // the row holds exactly the tokens fed (put checks)
         }
     }
 

@@ -114,32 +114,50 @@ final class KvCache implements AutoCloseable {
 
     /**
      * One single-row cache per slice, {@code count} columns long with no padding: rows of finished sequences, kept for
-     * a later prompt that starts the same way. Each source tensor is read once.
+     * a later prompt that starts the same way. Layer by layer, so that one layer's copy of each source is alive at a
+     * time (reading a tensor copies all of it).
      */
     static List<KvCache> splitRows(OrtEnvironment env, ModelSignature signature, List<RowSlice> slices)
             throws OrtException {
         int heads = signature.kvHeads();
         int rowBytes = signature.headDim() * signature.kvElementBytes();
-        Map<OnnxTensor, ByteBuffer> sourceBytes = new IdentityHashMap<>();
-        List<KvCache> split = new ArrayList<>(slices.size());
+        int layers = signature.layers();
+        OnnxTensor[][] keys = new OnnxTensor[slices.size()][layers];
+        OnnxTensor[][] values = new OnnxTensor[slices.size()][layers];
+        List<OnnxTensor> made = new ArrayList<>();
         try {
-            for (RowSlice slice : slices) {
-                KvCache source = slice.source();
-                int valid = slice.count();
-                split.add(build(signature, 1, valid, (layer, key) -> {
-                    ByteBuffer bytes = sourceBytes.computeIfAbsent(source.tensor(layer, key), OnnxTensor::getByteBuffer);
-                    ByteBuffer target = ByteBuffer.allocateDirect(heads * valid * rowBytes).order(ByteOrder.nativeOrder());
-                    for (int head = 0; head < heads; head++) {
-                        int from = ((slice.row() * heads + head) * source.length + slice.from()) * rowBytes;
-                        target.put(head * valid * rowBytes, bytes, from, valid * rowBytes);
+            for (int layer = 0; layer < layers; layer++) {
+                for (boolean key : new boolean[]{true, false}) {
+                    Map<KvCache, ByteBuffer> sourceBytes = new IdentityHashMap<>();
+                    for (int i = 0; i < slices.size(); i++) {
+                        RowSlice slice = slices.get(i);
+                        KvCache source = slice.source();
+                        int layerIndex = layer;
+                        ByteBuffer bytes = sourceBytes.computeIfAbsent(source,
+                                s -> s.tensor(layerIndex, key).getByteBuffer());
+                        int valid = slice.count();
+                        ByteBuffer target = ByteBuffer.allocateDirect(heads * valid * rowBytes)
+                                .order(ByteOrder.nativeOrder());
+                        for (int head = 0; head < heads; head++) {
+                            int from = ((slice.row() * heads + head) * source.length + slice.from()) * rowBytes;
+                            target.put(head * valid * rowBytes, bytes, from, valid * rowBytes);
+                        }
+                        OnnxTensor tensor = OnnxTensor.createTensor(env, target,
+                                new long[]{1, heads, valid, signature.headDim()}, signature.kvType());
+                        made.add(tensor);
+                        (key ? keys : values)[i][layer] = tensor;
                     }
-                    return OnnxTensor.createTensor(env, target, new long[]{1, heads, valid, signature.headDim()},
-                            signature.kvType());
-                }));
+                }
             }
-        } catch (OrtException | RuntimeException e) {
-            split.forEach(KvCache::close);
+        } catch (OrtException | RuntimeException | OutOfMemoryError e) {
+            made.forEach(OnnxTensor::close);
             throw e;
+        }
+        List<KvCache> split = new ArrayList<>(slices.size());
+        for (int i = 0; i < slices.size(); i++) {
+            List<OnnxTensor> own = new ArrayList<>(List.of(keys[i]));
+            own.addAll(List.of(values[i]));
+            split.add(new KvCache(keys[i], values[i], () -> own.forEach(OnnxTensor::close), 1, slices.get(i).count()));
         }
         return split;
     }

@@ -9,8 +9,9 @@ import java.util.Optional;
  * The KV caches of finished sequences, kept so that a later prompt that starts with the same tokens prefills only the
  * rest: the loop's next round re-sends the question and the grown answer, so its prompt starts with most of what the
  * last round's cache holds (servers call this automatic prefix caching). A prompt resumes from the kept cache that
- * shares the most leading tokens with it, which it then uses up; at most {@code maxBytes} are kept, the least recently
- * kept going first. Engine-thread only.
+ * shares the most leading tokens with it, which stays kept (others may share the same start, a system prompt say); a
+ * newly kept cache replaces those whose tokens it starts with. At most {@code maxBytes} are kept, the least recently
+ * used going first. Engine-thread only.
  */
 final class PrefixCache implements AutoCloseable {
 
@@ -29,8 +30,8 @@ final class PrefixCache implements AutoCloseable {
 
     private final long maxBytes;
     private final long bytesPerToken;
-    /** Insertion-ordered: the eldest was kept first. */
-    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
+    /** Access-ordered: the eldest is the least recently used. */
+    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long nextId;
     private long bytes;
 
@@ -48,26 +49,26 @@ final class PrefixCache implements AutoCloseable {
         return tokens > 0 && (long) tokens * bytesPerToken <= maxBytes;
     }
 
+    /** Whether caches are kept at all but one of this many tokens is too large for the bound. */
+    boolean tooLarge(int tokens) {
+        return maxBytes > 0 && (long) tokens * bytesPerToken > maxBytes;
+    }
+
     /**
-     * Removes the kept cache sharing the most leading tokens with {@code prompt} (counting at most {@code maxShared}),
-     * if it shares at least {@code minShared}: the caller now owns it.
+     * The kept cache sharing the most leading tokens with {@code prompt} (counting at most {@code maxShared}), if it
+     * shares at least {@code minShared}. It stays kept (and owned by this cache): read it before the next {@link #put}.
      */
-    Optional<Match> takeLongestMatch(int[] prompt, int minShared, int maxShared) {
-        Map.Entry<Long, Entry> best = null;
+    Optional<Match> longestMatch(int[] prompt, int minShared, int maxShared) {
+        Long best = null;
         int bestShared = minShared - 1;
         for (Map.Entry<Long, Entry> candidate : entries.entrySet()) {
             int shared = Math.min(commonPrefix(candidate.getValue().tokens(), prompt), maxShared);
             if (shared > bestShared) {
-                best = candidate;
+                best = candidate.getKey();
                 bestShared = shared;
             }
         }
-        if (best == null) {
-            return Optional.empty();
-        }
-        entries.remove(best.getKey());
-        bytes -= size(best.getValue());
-        return Optional.of(new Match(best.getValue(), bestShared));
+        return best == null ? Optional.empty() : Optional.of(new Match(entries.get(best), bestShared)); // get: used
     }
 
     /** Keeps {@code cache} (taking ownership), evicting the eldest beyond the bound; one too large is closed at once. */
@@ -80,6 +81,15 @@ final class PrefixCache implements AutoCloseable {
         if (!keeps(tokens.length)) {
             cache.close();
             return;
+        }
+        // a cache this one starts with holds nothing this one does not: the next round's prompt matches this one
+        for (Iterator<Entry> kept = entries.values().iterator(); kept.hasNext(); ) {
+            Entry older = kept.next();
+            if (older.tokens().length <= tokens.length && commonPrefix(older.tokens(), tokens) == older.tokens().length) {
+                kept.remove();
+                bytes -= size(older);
+                older.cache().close();
+            }
         }
         Entry entry = new Entry(tokens, cache);
         entries.put(nextId++, entry);

@@ -16,24 +16,36 @@ class PrefixCacheTest {
     }
 
     @Test
-    void shouldGiveTheKeptCacheSharingTheMostLeadingTokensOnce() throws Exception {
+    void shouldGiveTheKeptCacheSharingTheMostLeadingTokensAndKeepIt() throws Exception {
+        try (ForwardPassTest.Loaded model = new ForwardPassTest.Loaded("upstream");
+             PrefixCache cache = new PrefixCache(1_000, 1)) {
+            cache.put(new int[]{1, 2, 3, 4, 5}, rowOf(model, 5));
+            cache.put(new int[]{1, 9}, rowOf(model, 2));
+            cache.put(new int[]{7, 7, 7}, rowOf(model, 3));
+
+            assertThat(cache.longestMatch(new int[]{1, 2, 3, 4, 7}, 2, 10)).hasValueSatisfying(match -> {
+                assertThat(match.sharedTokens()).isEqualTo(4);
+                assertThat(match.entry().tokens()).containsExactly(1, 2, 3, 4, 5);
+            });
+            assertThat(cache.longestMatch(new int[]{1, 2, 3, 4, 7}, 2, 2)).hasValueSatisfying(match ->
+                    assertThat(match.sharedTokens()).as("counted up to the cap").isEqualTo(2));
+            assertThat(cache.longestMatch(new int[]{8, 9}, 1, 10)).isEmpty();
+            assertThat(cache.size()).as("a match stays kept").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldReplaceTheCachesANewOneStartsWith() throws Exception {
         try (ForwardPassTest.Loaded model = new ForwardPassTest.Loaded("upstream");
              PrefixCache cache = new PrefixCache(1_000, 1)) {
             cache.put(new int[]{1, 2, 3}, rowOf(model, 3));
-            cache.put(new int[]{1, 2, 3, 4, 5}, rowOf(model, 5));
-            cache.put(new int[]{1, 9}, rowOf(model, 2));
+            cache.put(new int[]{1, 2, 9}, rowOf(model, 3));
 
-            assertThat(cache.takeLongestMatch(new int[]{1, 2, 3, 4, 7}, 2, 10)).hasValueSatisfying(match -> {
-                assertThat(match.sharedTokens()).isEqualTo(4);
-                assertThat(match.entry().tokens()).containsExactly(1, 2, 3, 4, 5);
-                match.entry().cache().close();
-            });
-            assertThat(cache.takeLongestMatch(new int[]{1, 2, 3, 4, 7}, 2, 2)).hasValueSatisfying(match -> {
-                assertThat(match.sharedTokens()).as("counted up to the cap").isEqualTo(2);
-                match.entry().cache().close();
-            });
-            assertThat(cache.takeLongestMatch(new int[]{1, 2, 3, 4, 7}, 2, 10)).isEmpty(); // {1, 9} shares 1 < 2
-            assertThat(cache.size()).isEqualTo(1);
+            cache.put(new int[]{1, 2, 3, 4, 5}, rowOf(model, 5));
+
+            assertThat(cache.size()).isEqualTo(2);
+            assertThat(cache.bytes()).isEqualTo(8);
+            assertThat(cache.longestMatch(new int[]{1, 2, 3}, 1, 3).orElseThrow().entry().tokens()).hasSize(5);
         }
     }
 
@@ -49,7 +61,7 @@ class PrefixCacheTest {
 
             assertThat(cache.size()).isEqualTo(2);
             assertThat(cache.bytes()).isEqualTo(700);
-            assertThat(cache.takeLongestMatch(new int[]{1, 2, 3, 4}, 1, 4)).isEmpty();
+            assertThat(cache.longestMatch(new int[]{1, 2, 3, 4}, 1, 4)).isEmpty();
         }
     }
 
@@ -63,6 +75,8 @@ class PrefixCacheTest {
 
             assertThat(small.size()).isZero();
             assertThat(small.keeps(3)).isTrue();
+            assertThat(small.tooLarge(4)).isTrue();
+            assertThat(disabled.tooLarge(4)).as("nothing is kept anyway").isFalse();
             assertThat(disabled.keeps(1)).isFalse();
             assertThat(disabled.size()).isZero();
         }

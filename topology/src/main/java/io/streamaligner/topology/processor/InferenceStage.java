@@ -52,9 +52,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A step may also run a call ahead of its work item ({@link #speculate}): the upstream's next step while the aligner
  * corrects the last sentence. It takes a free permit or does not run; its text is forwarded marked speculative and
- * its result held; when the actual item comes and asks for exactly the same call, the call is adopted as that item's
- * (its text forwarded again unmarked, its result settled at once if it has finished); otherwise it is cancelled. One
- * that fails, or is not adopted within the call timeout, is dropped: the actual item then runs its own call.
+ * its result held, its permit given back once it has finished; when the actual item comes and asks for exactly the
+ * same call, the call is adopted as that item's (its pieces forwarded again unmarked, with the same boundaries, its
+ * result settled at once if it has finished); otherwise it is cancelled. One that fails, or is not adopted within the
+ * call timeout (the request ended otherwise), is dropped: the actual item then runs its own call.
  *
  * @param <W> the work item: the record that asks for one model call
  */
@@ -68,6 +69,18 @@ public final class InferenceStage<W> {
 
         /** The loop round the item belongs to: work of an earlier round than the request's current one is a replay. */
         int round(W work);
+
+        /**
+         * Whether the call for {@code actual} is exactly the call for {@code speculated} (see {@link #speculate}); by
+         * default the two requests compared, which a step may answer more cheaply from the items themselves.
+         */
+        default boolean sameCall(String requestId, W speculated, W actual) {
+            try {
+                return request(requestId, speculated).equals(request(requestId, actual));
+            } catch (RuntimeException invalid) {
+                return false;
+            }
+        }
 
         /**
          * New text of the call, in order; {@code index} counts the pieces forwarded for it, from 0. A speculative
@@ -160,13 +173,15 @@ public final class InferenceStage<W> {
         Call<W> ahead = speculative.get(requestId);
         if (ahead != null && round >= ahead.round) {
             speculative.remove(requestId);
-            if (round == ahead.round && !calls.containsKey(requestId) && sameCall(ahead, work)) {
+            if (round == ahead.round && !calls.containsKey(requestId) && adoptable(ahead, now)
+                    && step.sameCall(requestId, ahead.work, work)) {
                 adopt(ahead, work, now);
+                startWaiting(now);
                 startSpeculations(now);
                 meterPending();
                 return;
             }
-            end(ahead); // the work asks for another call: what ran ahead is not it
+            end(ahead); // the work asks for another call, or what ran ahead failed: it is not the item's
         }
         Call<W> current = calls.get(requestId);
         if (current != null) {
@@ -184,6 +199,7 @@ public final class InferenceStage<W> {
         if (startIfPermitted(call, now)) {
             settleAtOnce(call, now);
         }
+        startWaiting(now); // before speculation: a permit another task freed goes to waiting work first
         startSpeculations(now);
         meterPending();
     }
@@ -203,25 +219,29 @@ public final class InferenceStage<W> {
         return speculative.size();
     }
 
-    /** The speculative call asks the model exactly what the actual item asks (a call that cannot be built is not). */
-    private boolean sameCall(Call<W> ahead, W work) {
-        try {
-            return step.request(ahead.requestId, ahead.work).equals(step.request(ahead.requestId, work));
-        } catch (RuntimeException invalid) {
-            return false;
-        }
+    /** A speculation worth adopting: within its deadline, and not failed or cancelled. */
+    private boolean adoptable(Call<W> ahead, long now) {
+        return now <= ahead.deadlineNanos && !ahead.generation.completion().isCompletedExceptionally();
     }
 
     /**
-     * Makes a speculative call the actual item's: stored as pending, its text so far forwarded again unmarked (as one
-     * piece), its result settled now if it has one.
+     * Makes a speculative call the actual item's: stored as pending, its pieces so far forwarded again unmarked (with
+     * their boundaries, so that a re-run after a crash, which forwards them again from index 0, lines up with them),
+     * its result settled now if it has one.
      */
     private void adopt(Call<W> ahead, W work, long now) {
         Call<W> adopted = ahead.adoptedAs(work);
-        pending.put(adopted.requestId, work);
         calls.put(adopted.requestId, adopted);
-        if (adopted.forwardedText.length() > 0) {
-            step.streamed(adopted.requestId, work, adopted.forwardedText.toString(), adopted.forwardedPieces++, false);
+        try {
+            pending.put(adopted.requestId, work);
+            for (String piece : ahead.speculativePieces) {
+                step.streamed(adopted.requestId, work, piece, adopted.forwardedPieces++, false);
+            }
+        } catch (RuntimeException unusable) {
+            finish(adopted, new Outcome(null, new GenerationException("the step run ahead could not be taken: "
+                    + unusable, unusable)));
+            calls.remove(adopted.requestId);
+            return;
         }
         settleAtOnce(adopted, now);
     }
@@ -266,30 +286,49 @@ public final class InferenceStage<W> {
     }
 
     /**
-     * Forwards speculative calls' new text (marked); a finished one holds its result (and its permit) until adopted;
-     * one that failed, or is not adopted within the call timeout, is dropped.
+     * Forwards speculative calls' new text (marked); a finished one holds its result, giving its permit back; one that
+     * failed, is not adopted within the call timeout, or whose text its step cannot take, is dropped.
      */
     private void advanceSpeculations(long now) {
         for (Iterator<Call<W>> it = speculative.values().iterator(); it.hasNext(); ) {
             Call<W> call = it.next();
-            forwardDeltas(call);
-            if (now > call.deadlineNanos || call.generation.completion().isCompletedExceptionally()) {
+            boolean drop = now > call.deadlineNanos || call.generation.completion().isCompletedExceptionally();
+            if (!drop) {
+                try {
+                    forwardDeltas(call);
+                } catch (RuntimeException unusable) {
+                    LOG.debug("{}: dropping the call run ahead for {}", storeName, call.requestId, unusable);
+                    drop = true;
+                }
+            }
+            if (drop) {
                 end(call);
                 it.remove();
+            } else if (call.generation.completion().isDone() && !call.resultHeld) {
+                call.resultHeld = true;
+                release(call); // a held result needs no permit: adopting it only forwards it
             }
         }
     }
 
-    /** Starts the speculations asked for, each if a permit is free and its request has no call of this stage. */
+    /**
+     * Starts the speculations asked for, each if a permit is free and its request has no call of this stage; a
+     * speculation never holds back actual work, and one that cannot be started is given up.
+     */
     private void startSpeculations(long now) {
         for (Call<W> call : toSpeculate) {
             if (calls.containsKey(call.requestId) || !limit.tryAcquire()) {
-                continue; // speculation never holds back actual work
+                continue;
             }
             call.holdsPermit = true;
-            submit(call, now);
+            try {
+                submit(call, now);
+            } catch (RuntimeException failed) {
+                LOG.debug("{}: the call run ahead for {} did not start", storeName, call.requestId, failed);
+                call.generation = null;
+            }
             if (call.generation == null) {
-                release(call); // a call that cannot be built is not worth running ahead
+                release(call);
                 continue;
             }
             Call<W> replaced = speculative.put(call.requestId, call);
@@ -324,7 +363,7 @@ public final class InferenceStage<W> {
      * forwards its result and deletes its pending entry (or schedules a retry). Whether it finished.
      */
     private boolean advance(Call<W> call, long now) {
-        if (!call.holdsPermit) {
+        if (!call.holdsPermit && !call.resultHeld) {
             return false; // waits for a permit
         }
         if (call.generation == null && call.invalid == null) {
@@ -457,8 +496,11 @@ public final class InferenceStage<W> {
             LOG.error("{}: request {} could not be ended with its error events; dropping its pending call", storeName,
                     call.requestId, lost);
         } finally {
-            pending.delete(call.requestId);
-            release(call);
+            try {
+                pending.delete(call.requestId);
+            } finally {
+                release(call);
+            }
         }
     }
 
@@ -497,6 +539,9 @@ public final class InferenceStage<W> {
             }
             String fresh = from >= alreadyForwarded ? piece : call.attemptText.substring(alreadyForwarded);
             call.forwardedText.append(fresh);
+            if (call.speculative) {
+                call.speculativePieces.add(fresh);
+            }
             step.streamed(call.requestId, call.work, fresh, call.forwardedPieces++, call.speculative);
         }
     }
@@ -535,7 +580,11 @@ public final class InferenceStage<W> {
         final int round;
         /** Run ahead of its work item ({@link #speculate}), not adopted yet. */
         final boolean speculative;
+        /** The pieces forwarded while speculative, in order: forwarded again, unmarked, when the call is adopted. */
+        final List<String> speculativePieces = new ArrayList<>();
         boolean holdsPermit;
+        /** A speculative call that finished: its result waits for adoption without a permit. */
+        boolean resultHeld;
         int attempt;
         /** The running attempt, or null while waiting for a permit or backing off. */
         Generation generation;
@@ -561,6 +610,7 @@ public final class InferenceStage<W> {
         Call<W> adoptedAs(W actualWork) {
             Call<W> adopted = new Call<>(requestId, actualWork, round, false);
             adopted.holdsPermit = holdsPermit;
+            adopted.resultHeld = resultHeld;
             adopted.attempt = attempt;
             adopted.generation = generation;
             adopted.arrived = arrived;

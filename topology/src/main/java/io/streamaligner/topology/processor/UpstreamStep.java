@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One upstream step per aligned prefix (round 0 from {@link RequestIntake}, later rounds from the {@code feedback}
@@ -117,10 +118,23 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     @Override
     public void completed(String requestId, AlignedPrefix prefix, Completion completion, int pieces) {
         StepEnd end = loop.stepEnd(prefix, completion);
+        Optional<AlignedPrefix> ahead = speculate ? runAhead(requestId, completion, end) : Optional.empty();
         forward(requestId, prefix, "", pieces, end, false);
-        if (speculate) {
-            loop.speculativeNext(loop.stepSentence(completion.text(), end))
-                    .ifPresent(next -> stage.speculate(requestId, next));
+        ahead.ifPresent(next -> stage.speculate(requestId, next));
+    }
+
+    @Override
+    public boolean sameCall(String requestId, AlignedPrefix speculated, AlignedPrefix actual) {
+        return loop.sameUpstreamCall(speculated, actual);
+    }
+
+    /** Where the next step may start ahead of the aligner; nothing when that cannot be told (never fails the step). */
+    private Optional<AlignedPrefix> runAhead(String requestId, Completion completion, StepEnd end) {
+        try {
+            return loop.speculativeNext(loop.stepSentence(completion.text(), end));
+        } catch (RuntimeException e) {
+            LOG.debug("request {}: not running its next step ahead", requestId, e);
+            return Optional.empty();
         }
     }
 

@@ -292,16 +292,19 @@ class InferenceStageTest {
         stage.tick();
         assertThat(generator.callsOf("r1")).isEqualTo(1);
         assertThat(pending.get("r1")).as("a speculation is not stored").isNull();
-        generator.last("r1").stream("Then");
+        generator.last("r1").stream("Th");
         stage.tick();
-        assertThat(streamed).containsExactly("r1#0~Then");
+        generator.last("r1").stream("en");
+        stage.tick();
+        assertThat(streamed).containsExactly("r1#0~Th", "r1#1~en");
 
         stage.add("r1", "2:next");
         generator.last("r1").stream(" more.").complete(FinishReason.STOP);
         stage.tick();
 
         assertThat(generator.callsOf("r1")).as("the running call was adopted, not started again").isEqualTo(1);
-        assertThat(streamed).containsExactly("r1#0~Then", "r1#0=Then", "r1#1= more.");
+        // the same boundaries as a run of the step itself, so a re-run after a crash lines up with them by index
+        assertThat(streamed).containsExactly("r1#0~Th", "r1#1~en", "r1#0=Th", "r1#1=en", "r1#2= more.");
         assertThat(outcomes).containsExactly("r1 completed: Then more.");
         assertThat(pending.get("r1")).isNull();
         assertThat(stage.speculativeCount()).isZero();
@@ -324,6 +327,36 @@ class InferenceStageTest {
         assertThat(streamed).containsExactly("r1#0~Done.", "r1#0=Done.");
         assertThat(context.forwarded()).isEmpty();
         assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
+    void shouldGiveTheRunAheadCallsPermitBackOnceItHasFinishedAndStillSettleItWhenAdopted() {
+        InferenceStage<String> stage = stage(1, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:next");
+        stage.tick();
+        generator.last("r1").stream("Done.").complete(FinishReason.STOP);
+        stage.tick();
+
+        stage.add("other", "1:x");
+        assertThat(generator.callsOf("other")).as("the held result left the one permit free").isEqualTo(1);
+        stage.add("r1", "2:next");
+
+        assertThat(outcomes).containsExactly("r1 completed: Done.");
+    }
+
+    @Test
+    void shouldNotAdoptARunAheadCallThatFailedBeforeAnyTickSawIt() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.speculate("r1", "2:next");
+        stage.tick();
+        generator.last("r1").fail(false);
+
+        stage.add("r1", "2:next");
+        generator.last("r1").stream("Own.").complete(FinishReason.STOP);
+        stage.tick();
+
+        assertThat(generator.callsOf("r1")).isEqualTo(2);
+        assertThat(outcomes).containsExactly("r1 completed: Own.");
     }
 
     @Test
