@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * cleanly within a bounded time: Kafka Streams commits what is done and leaves the group, so that the other instances
  * take its tasks at once and re-run what was pending; the models close, an embedded broker stops. Without bootstrap
  * servers it starts an embedded broker for itself and prints its address for clients. With {@code --http-port} it
- * serves metrics and health checks. Exits 1 if Kafka Streams shuts down on its own.
+ * serves the web view, the alignment gateway, metrics and health checks. Exits 1 if Kafka Streams shuts down on its own.
  */
 @Command(name = "run",
         description = {"Runs the Stream Aligner application (reads prompts, writes responses) until Ctrl-C.",
@@ -34,8 +34,9 @@ public final class RunCommand implements Callable<Integer> {
     private ConfigOptions config;
 
     @Option(names = "--http-port", paramLabel = "PORT",
-            description = "Serve /metrics (Prometheus), /health/live and /health/ready on this port (0: a free one), "
-                    + "on 127.0.0.1 unless streamaligner.http.host says otherwise. Default: streamaligner.http.port, else off.")
+            description = "Serve the web view (/), the gateway (POST /v1/align, GET /v1/requests/ID/events), /metrics "
+                    + "(Prometheus), /health/live and /health/ready on this port (0: a free one), on 127.0.0.1 unless "
+                    + "streamaligner.http.host says otherwise. Default: streamaligner.http.port, else off.")
     private Integer httpPort;
 
     @Spec
@@ -74,8 +75,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.topics().partitions() + " partitions, "
                     + resolved.topology().wiring().configValue() + " wiring");
             out.println("  upstream " + resolved.upstream().describe() + ", aligner " + resolved.aligner().describe());
-            application.monitoring().http().ifPresent(http -> out.println("  metrics and health on " + http.baseUrl()
-                    + " (/metrics, /health/live, /health/ready)"));
+            application.http().ifPresent(http -> out.println("  the web view, the gateway, metrics and health on "
+                    + http.baseUrl() + " (/, /v1/align, /metrics, /health/live, /health/ready)"));
             out.println("Ctrl-C stops it.");
             out.flush();
             CompletableFuture.anyOf(stopRequested, application.stopped()).join();
