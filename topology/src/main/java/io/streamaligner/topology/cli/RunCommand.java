@@ -6,8 +6,6 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,8 +26,6 @@ import picocli.CommandLine.Spec;
                 "Without --bootstrap-servers (or bootstrap.servers in the configuration) it starts an embedded Kafka broker."})
 public final class RunCommand implements Callable<Integer> {
 
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
-
     @Mixin
     private ConfigOptions config;
 
@@ -44,18 +40,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C / SIGTERM run the hook; it lets serve() close everything before the JVM goes.
-        Thread hook = new Thread(() -> {
-            stopRequested.complete(null);
-            awaitQuietly(stopped);
-        }, "run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return serve(stopRequested);
-        } finally {
-            stopped.countDown();
+        try (StopSignal stop = StopSignal.install()) {
+            return serve(stop.requested());
         }
     }
 
@@ -86,13 +72,5 @@ public final class RunCommand implements Callable<Integer> {
         out.println(failed ? "stream-aligner stopped: Kafka Streams failed (see the log)." : "stream-aligner stopped.");
         out.flush();
         return failed ? 1 : CommandLine.ExitCode.OK;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
