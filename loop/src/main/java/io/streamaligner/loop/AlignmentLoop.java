@@ -327,6 +327,20 @@ public final class AlignmentLoop {
         if (!key.equals(request.getRequestId())) {
             throw new IllegalArgumentException("request_id '" + request.getRequestId() + "' differs from the key '" + key + "'");
         }
+        validate(request, limits);
+    }
+
+    /**
+     * Checks what {@link #admit} checks of a request's own fields, for a producer that wants to refuse a request before
+     * it is sent (the gateway answers 400) rather than see it end with an error event.
+     *
+     * @throws IllegalArgumentException saying what is wrong: a blank question, one larger than
+     *                                  {@link LoopLimits#maxQuestionBytes()}, a limit that is not positive, or invalid
+     *                                  sampling parameters
+     */
+    public static void validate(AlignmentRequest request, LoopLimits limits) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(limits, "limits");
         if (request.getQuestion().isBlank()) {
             throw new IllegalArgumentException("question is blank");
         }

@@ -64,6 +64,23 @@ class AlignmentLoopTest {
     }
 
     @Test
+    void shouldCheckARequestsOwnFieldsBeforeItIsSentAsAdmissionWould() {
+        LoopLimits limits = new LoopLimits(128, 32, 8);
+
+        AlignmentLoop.validate(TestRecords.request("r1", "2 + 2?"), limits);
+
+        assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.request("r1", " "), limits))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("question is blank");
+        assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.request("r1", "What is 2 + 2?"), limits))
+                .hasMessage("question is 14 bytes (UTF-8), more than the 8 allowed");
+        assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.requestBuilder("r1", "q").setMaxRounds(-2).build(), limits))
+                .hasMessage("max_rounds must be positive, got -2");
+        assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.requestBuilder("r1", "q")
+                .setGeneration(GenerationParams.newBuilder().setTopP(1.5).build()).build(), limits))
+                .hasMessageContaining("top");
+    }
+
+    @Test
     void shouldAskTheUpstreamForOneSentenceWithinTheSmallestOfItsLimits() {
         AlignmentRequest request = TestRecords.requestBuilder("r1", "q").setMaxTotalTokens(100).build();
 

@@ -9,9 +9,9 @@ import java.util.concurrent.ExecutionException;
 /**
  * A request the server answers with an error: its HTTP status and OpenAI's error object
  * {@code {"error": {"message", "type", "param", "code"}}}. Thrown while a request is read and checked; written by
- * {@link JsonResponses#error}.
+ * {@link JsonResponses#error}. The application's alignment gateway answers its errors in the same shape.
  */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
 
     static final String INVALID_REQUEST = "invalid_request_error";
     static final String SERVER_ERROR = "server_error";
@@ -30,11 +30,11 @@ final class ApiError extends RuntimeException {
         this.code = code;
     }
 
-    static ApiError badRequest(String param, String message) {
+    public static ApiError badRequest(String param, String message) {
         return new ApiError(400, INVALID_REQUEST, param, null, message);
     }
 
-    static ApiError unauthorized() {
+    public static ApiError unauthorized() {
         return new ApiError(401, INVALID_REQUEST, null, "invalid_api_key",
                 "Incorrect or missing API key: send it as 'Authorization: Bearer KEY'.");
     }
@@ -44,21 +44,37 @@ final class ApiError extends RuntimeException {
                 "The model `" + model + "` does not exist.");
     }
 
-    static ApiError unknownPath(String method, String path) {
+    public static ApiError unknownPath(String method, String path) {
         return new ApiError(404, INVALID_REQUEST, null, null, "Invalid URL (" + method + " " + path + ")");
     }
 
-    static ApiError methodNotAllowed(String method, String path, String allowed) {
+    public static ApiError methodNotAllowed(String method, String path, String allowed) {
         return new ApiError(405, INVALID_REQUEST, null, "method_not_allowed",
                 method + " is not allowed on " + path + "; use " + allowed + ".");
     }
 
-    static ApiError tooLarge(int limit) {
+    public static ApiError tooLarge(int limit) {
         return new ApiError(413, INVALID_REQUEST, null, "request_too_large",
                 "The request body is larger than this server's limit of " + limit + " bytes.");
     }
 
-    static ApiError serverError(String message) {
+    /** 404 for something the path names that is not there (an unknown request id). */
+    public static ApiError notFound(String code, String message) {
+        return new ApiError(404, INVALID_REQUEST, null, code, message);
+    }
+
+    /** 415: the body is not in the media type the endpoint reads. */
+    public static ApiError unsupportedMediaType(String expected) {
+        return new ApiError(415, INVALID_REQUEST, null, "unsupported_media_type",
+                "Send the body as " + expected + " (Content-Type: " + expected + ").");
+    }
+
+    /** 503: the server cannot take this now (a limit is reached, or it is starting or stopping); trying later may work. */
+    public static ApiError unavailable(String code, String message) {
+        return new ApiError(503, SERVER_ERROR, null, code, message);
+    }
+
+    public static ApiError serverError(String message) {
         return new ApiError(500, SERVER_ERROR, null, null, message);
     }
 
@@ -74,11 +90,11 @@ final class ApiError extends RuntimeException {
         return serverError("generation failed: " + cause.getMessage());
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    ObjectNode toJson() {
+    public ObjectNode toJson() {
         ObjectNode error = Json.MAPPER.createObjectNode();
         error.put("message", getMessage());
         error.put("type", type);

@@ -5,8 +5,11 @@ import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The API key check: {@code Authorization: Bearer KEY} on every {@code /v1/*} request when a key is configured. */
-final class BearerAuth {
+/**
+ * The API key check: {@code Authorization: Bearer KEY} on every {@code /v1/*} request when a key is configured ({@code serve}
+ * and the application's alignment gateway).
+ */
+public final class BearerAuth {
 
     private static final String SCHEME = "Bearer ";
 
@@ -17,17 +20,17 @@ final class BearerAuth {
         this.key = key;
     }
 
-    static BearerAuth of(Optional<String> apiKey) {
+    public static BearerAuth of(Optional<String> apiKey) {
         Objects.requireNonNull(apiKey, "apiKey");
         return new BearerAuth(apiKey.map(value -> value.getBytes(StandardCharsets.UTF_8)).orElse(null));
     }
 
-    boolean required() {
+    public boolean required() {
         return key != null;
     }
 
     /** @param authorization the request's {@code Authorization} header, null when absent */
-    boolean allows(String authorization) {
+    public boolean allows(String authorization) {
         if (key == null) {
             return true;
         }

@@ -13,12 +13,12 @@ import java.util.function.Consumer;
  * on and discarded, up to {@value #DISCARD_LIMIT} bytes more, before the 413 goes out: a client still writing its
  * body when the server answers and closes would otherwise see a reset connection instead of the answer.
  */
-final class BodyReader implements Runnable {
+public final class BodyReader implements Runnable {
 
     static final long DISCARD_LIMIT = 16L * 1024 * 1024;
 
     /** What becomes of the body: exactly one of these is called, once. */
-    interface Outcome {
+    public interface Outcome {
         void body(byte[] bytes);
 
         void tooLarge();
@@ -40,7 +40,7 @@ final class BodyReader implements Runnable {
     }
 
     /** Starts reading; {@code outcome} is told on this thread or on one of Jetty's. */
-    static void read(Request request, int limit, Outcome outcome) {
+    public static void read(Request request, int limit, Outcome outcome) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(outcome, "outcome");
         new BodyReader(request, limit, outcome).run();

@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
 /** The server's one JSON mapper, and reading a request body into an object. */
-final class Json {
+public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -25,7 +25,7 @@ final class Json {
     }
 
     /** @throws ApiError 400 when the body is not one JSON object */
-    static ObjectNode readObject(byte[] body) {
+    public static ObjectNode readObject(byte[] body) {
         JsonNode node;
         try {
             node = MAPPER.readTree(body);

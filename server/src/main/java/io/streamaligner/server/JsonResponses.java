@@ -7,24 +7,24 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /** Writes a whole JSON response in one asynchronous write that completes the request's callback. */
-final class JsonResponses {
+public final class JsonResponses {
 
-    static final String JSON_TYPE = "application/json";
+    public static final String JSON_TYPE = "application/json";
 
     private JsonResponses() {
     }
 
-    static void send(Response response, Callback callback, int status, JsonNode body) {
+    public static void send(Response response, Callback callback, int status, JsonNode body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
         Content.Sink.write(response, true, Json.write(body), callback);
     }
 
-    static void ok(Response response, Callback callback, JsonNode body) {
+    public static void ok(Response response, Callback callback, JsonNode body) {
         send(response, callback, 200, body);
     }
 
-    static void error(Response response, Callback callback, ApiError error) {
+    public static void error(Response response, Callback callback, ApiError error) {
         if (error.status() == 401) {
             // RFC 9110 11.6.1: a 401 names the scheme it wants
             response.getHeaders().put("WWW-Authenticate", "Bearer");

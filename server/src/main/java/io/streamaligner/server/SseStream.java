@@ -12,13 +12,14 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A response body of server-sent events ({@code data: {json}\n\n}, then {@code data: [DONE]\n\n}), written with
- * Jetty's asynchronous writes: one write in flight at a time, and whatever is queued while it is in flight goes out
- * together in the next one. {@link #send} and {@link #end} may be called from any thread (the engine's, for deltas)
- * and never block. Completes the request's callback once the last write is done, or fails it (and tells
- * {@code onFailure}) when a write fails — the client has gone.
+ * A response body of server-sent events, written with Jetty's asynchronous writes: one write in flight at a time, and
+ * whatever is queued while it is in flight goes out together in the next one. {@link #send} and {@link #end} may be
+ * called from any thread (the engine's, for deltas) and never block. Completes the request's callback once the last
+ * write is done, or fails it (and tells {@code onFailure}) when a write fails — the client has gone; {@link #abort}
+ * ends a stream whose client has gone, once a write in flight has returned. {@code serve}'s streams
+ * ({@code data: {json}\n\n}, then {@code data: [DONE]\n\n}) and the application's alignment gateway write through it.
  */
-final class SseStream extends IteratingCallback {
+public final class SseStream extends IteratingCallback {
 
     static final String DONE = "data: [DONE]\n\n";
 
@@ -32,7 +33,7 @@ final class SseStream extends IteratingCallback {
     private boolean lastWritten;
     private boolean writing;
 
-    SseStream(Response response, Callback requestCallback, Consumer<Throwable> onFailure) {
+    public SseStream(Response response, Callback requestCallback, Consumer<Throwable> onFailure) {
         this.response = Objects.requireNonNull(response, "response");
         this.requestCallback = Objects.requireNonNull(requestCallback, "requestCallback");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
@@ -43,13 +44,13 @@ final class SseStream extends IteratingCallback {
     }
 
     /** Queues events (already formatted by {@link #event}) and writes them; ignored once the stream is ending. */
-    void send(String events) {
+    public void send(String events) {
         queue(events);
         flush();
     }
 
     /** Queues the last events and writes them; the stream's last write carries them. */
-    void end(String events) {
+    public void end(String events) {
         queueLast(events);
         flush();
     }
@@ -58,7 +59,7 @@ final class SseStream extends IteratingCallback {
      * Queues events without writing them yet: a caller that orders its events under its own lock queues them there
      * and calls {@link #flush} after releasing it.
      */
-    void queue(String events) {
+    public void queue(String events) {
         synchronized (lock) {
             if (!ending) {
                 pending.append(events);
@@ -67,7 +68,7 @@ final class SseStream extends IteratingCallback {
     }
 
     /** Queues the last events, as {@link #queue} does. */
-    void queueLast(String events) {
+    public void queueLast(String events) {
         synchronized (lock) {
             if (!ending) {
                 pending.append(events);
@@ -77,12 +78,12 @@ final class SseStream extends IteratingCallback {
     }
 
     /** Writes what is queued, unless a write is in flight (its completion writes it then). Never blocks. */
-    void flush() {
+    public void flush() {
         iterate();
     }
 
     /** Whether a write is waiting for the client to take it (an idle timeout then means the client is stuck). */
-    boolean writePending() {
+    public boolean writePending() {
         synchronized (lock) {
             return writing;
         }

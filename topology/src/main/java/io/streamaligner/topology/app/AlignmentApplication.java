@@ -79,12 +79,13 @@ public final class AlignmentApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final Optional<Path> temporaryStateDir;
     private final ApplicationMonitoring monitoring;
+    private final Optional<ApplicationPort> port;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private boolean closed;
 
     private AlignmentApplication(StreamAlignerConfig config, Topics topics, AlignmentModels models,
                                  Optional<AutoCloseable> ownedModels, KafkaStreams streams, Optional<Path> temporaryStateDir,
-                                 ApplicationMonitoring monitoring) {
+                                 ApplicationMonitoring monitoring, Optional<ApplicationPort> port) {
         this.config = config;
         this.topics = topics;
         this.models = models;
@@ -92,6 +93,7 @@ public final class AlignmentApplication implements AutoCloseable {
         this.streams = streams;
         this.temporaryStateDir = temporaryStateDir;
         this.monitoring = monitoring;
+        this.port = port;
     }
 
     /**
@@ -105,17 +107,20 @@ public final class AlignmentApplication implements AutoCloseable {
     public static AlignmentApplication start(StreamAlignerConfig config) {
         Objects.requireNonNull(config, "config");
         requireBootstrapServers(config);
-        // up first, so that a probe sees the instance start while the models load
-        ApplicationMonitoring monitoring = ApplicationMonitoring.start(config.http());
+        ApplicationMonitoring monitoring = ApplicationMonitoring.start();
+        Optional<ApplicationPort> port = Optional.empty();
         try {
+            // up first, so that a probe sees the instance start while the models load
+            port = ApplicationPort.start(config, monitoring);
             LoadedModels loaded = LoadedModels.open(config);
             try {
-                return start(config, loaded.models(), Optional.of(loaded), monitoring);
+                return start(config, loaded.models(), Optional.of(loaded), monitoring, port);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;
             }
         } catch (RuntimeException e) {
+            port.ifPresent(ApplicationPort::close);
             monitoring.close();
             throw e;
         }
@@ -130,17 +135,21 @@ public final class AlignmentApplication implements AutoCloseable {
     public static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(models, "models");
-        ApplicationMonitoring monitoring = ApplicationMonitoring.start(config.http());
+        ApplicationMonitoring monitoring = ApplicationMonitoring.start();
+        Optional<ApplicationPort> port = Optional.empty();
         try {
-            return start(config, models, Optional.empty(), monitoring);
+            port = ApplicationPort.start(config, monitoring);
+            return start(config, models, Optional.empty(), monitoring, port);
         } catch (RuntimeException e) {
+            port.ifPresent(ApplicationPort::close);
             monitoring.close();
             throw e;
         }
     }
 
     private static AlignmentApplication start(StreamAlignerConfig config, AlignmentModels models,
-                                              Optional<AutoCloseable> ownedModels, ApplicationMonitoring monitoring) {
+                                              Optional<AutoCloseable> ownedModels, ApplicationMonitoring monitoring,
+                                              Optional<ApplicationPort> port) {
         String bootstrapServers = requireBootstrapServers(config);
         monitoring.modelsLoaded();
         Topics topics = config.topicNames();
@@ -156,8 +165,15 @@ public final class AlignmentApplication implements AutoCloseable {
                 monitoring.loopMetrics()), properties);
         monitoring.watch(streams);
         AlignmentApplication application = new AlignmentApplication(config, topics, models, ownedModels, streams,
-                temporaryStateDir, monitoring);
+                temporaryStateDir, monitoring, port);
         application.run(bootstrapServers);
+        try {
+            // the loop's topics exist and Streams runs: what the gateway sends is answered
+            port.ifPresent(http -> http.connectGateway(config));
+        } catch (RuntimeException e) {
+            application.close();
+            throw e;
+        }
         return application;
     }
 
@@ -243,9 +259,14 @@ public final class AlignmentApplication implements AutoCloseable {
         return streams.metrics();
     }
 
-    /** The instance's meters and health, and its HTTP server when a port is configured. */
+    /** The instance's meters and health. */
     public ApplicationMonitoring monitoring() {
         return monitoring;
+    }
+
+    /** The HTTP port (metrics, health, the gateway and the web view), when one is configured. */
+    public Optional<ApplicationPort> http() {
+        return port;
     }
 
     /** Kafka Streams' current state. */
@@ -264,8 +285,8 @@ public final class AlignmentApplication implements AutoCloseable {
     /**
      * Stops Kafka Streams within {@link #CLOSE_TIMEOUT}: it commits what is done and leaves the group, so that its tasks
      * move to the other instances at once (their pending model calls, restored from the changelogs, run again there;
-     * calls still running here are cancelled). Then closes the models it opened, the monitoring, and deletes a
-     * temporary state directory.
+     * calls still running here are cancelled). Then closes the models it opened, the HTTP port, the monitoring, and
+     * deletes a temporary state directory. The gateway stops taking requests before all that.
      */
     @Override
     public synchronized void close() {
@@ -273,6 +294,8 @@ public final class AlignmentApplication implements AutoCloseable {
             return;
         }
         closed = true;
+        // the gateway takes nothing more, and its open streams end with an error event saying why
+        port.ifPresent(ApplicationPort::closeGateway);
         try {
             // a static member would otherwise keep its tasks until its session times out
             if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
@@ -283,6 +306,7 @@ public final class AlignmentApplication implements AutoCloseable {
             try {
                 ownedModels.ifPresent(AlignmentApplication::closeModels);
             } finally {
+                port.ifPresent(ApplicationPort::close);
                 monitoring.close();
                 temporaryStateDir.ifPresent(AlignmentApplication::deleteTemporaryStateDir);
                 stopped.complete(streams.state());

@@ -9,10 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.streamaligner.topology.config.HttpSettings;
-import io.streamaligner.topology.http.ApplicationHttpServer;
 import io.streamaligner.topology.http.HealthEndpoint;
-import io.streamaligner.topology.http.MetricsEndpoint;
 import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -20,13 +17,11 @@ import org.apache.kafka.streams.ThreadMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What an application instance tells about itself: its meters (the loop's {@link LoopMetrics}, Kafka Streams' and the
- * JVM's, bound through Micrometer's binders into one Prometheus registry) and its health, served on the HTTP port when
- * one is configured:
+ * JVM's, bound through Micrometer's binders into one Prometheus registry) and its health, which the HTTP port serves
+ * when one is configured ({@link ApplicationPort}):
  * <ul>
  *   <li>{@code /metrics}: the registry in Prometheus' text format;</li>
  *   <li>{@code /health/live}: UP while the process serves and Kafka Streams has not failed;</li>
@@ -40,11 +35,10 @@ public final class ApplicationMonitoring implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LoopMetrics loopMetrics = new LoopMetrics(registry);
     private final List<AutoCloseable> binders = new ArrayList<>();
-    private final Optional<ApplicationHttpServer> http;
     private volatile boolean modelsLoaded;
     private volatile KafkaStreams streams;
 
-    private ApplicationMonitoring(HttpSettings settings) {
+    private ApplicationMonitoring() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -53,21 +47,11 @@ public final class ApplicationMonitoring implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         binders.add(gc);
-        http = settings.port().isEmpty() ? Optional.empty() : Optional.of(ApplicationHttpServer
-                .builder(settings.host(), settings.port().getAsInt())
-                .route("/metrics", new MetricsEndpoint(registry))
-                .route("/health/live", new HealthEndpoint(this::liveness))
-                .route("/health/ready", new HealthEndpoint(this::readiness))
-                .start());
     }
 
-    /**
-     * Starts monitoring, with its HTTP server when {@code settings} names a port.
-     *
-     * @throws io.streamaligner.topology.http.HttpServerStartException if the port cannot be served
-     */
-    public static ApplicationMonitoring start(HttpSettings settings) {
-        return new ApplicationMonitoring(Objects.requireNonNull(settings, "settings"));
+    /** Starts monitoring: the JVM's meters from now on, the loop's and Kafka Streams' once they run. */
+    public static ApplicationMonitoring start() {
+        return new ApplicationMonitoring();
     }
 
     /** The loop's meters, for the topology's processors. */
@@ -78,11 +62,6 @@ public final class ApplicationMonitoring implements AutoCloseable {
     /** Every meter: the loop's, Kafka Streams' and the JVM's. */
     public PrometheusMeterRegistry registry() {
         return registry;
-    }
-
-    /** The HTTP server, when a port is configured. */
-    public Optional<ApplicationHttpServer> http() {
-        return http;
     }
 
     void modelsLoaded() {
@@ -120,10 +99,9 @@ public final class ApplicationMonitoring implements AutoCloseable {
                 "activeTasks", activeTasks));
     }
 
-    /** Stops the HTTP server and the binders that hold resources. */
+    /** Stops the binders that hold resources. */
     @Override
     public void close() {
-        http.ifPresent(ApplicationHttpServer::close);
         for (AutoCloseable binder : binders) {
             try {
                 binder.close();

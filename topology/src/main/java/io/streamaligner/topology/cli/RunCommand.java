@@ -6,8 +6,6 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,21 +19,20 @@ import picocli.CommandLine.Spec;
  * cleanly within a bounded time: Kafka Streams commits what is done and leaves the group, so that the other instances
  * take its tasks at once and re-run what was pending; the models close, an embedded broker stops. Without bootstrap
  * servers it starts an embedded broker for itself and prints its address for clients. With {@code --http-port} it
- * serves metrics and health checks. Exits 1 if Kafka Streams shuts down on its own.
+ * serves the web view, the alignment gateway, metrics and health checks. Exits 1 if Kafka Streams shuts down on its own.
  */
 @Command(name = "run",
         description = {"Runs the Stream Aligner application (reads prompts, writes responses) until Ctrl-C.",
                 "Without --bootstrap-servers (or bootstrap.servers in the configuration) it starts an embedded Kafka broker."})
 public final class RunCommand implements Callable<Integer> {
 
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
-
     @Mixin
     private ConfigOptions config;
 
     @Option(names = "--http-port", paramLabel = "PORT",
-            description = "Serve /metrics (Prometheus), /health/live and /health/ready on this port (0: a free one), "
-                    + "on 127.0.0.1 unless streamaligner.http.host says otherwise. Default: streamaligner.http.port, else off.")
+            description = "Serve the web view (/), the gateway (POST /v1/align, GET /v1/requests/ID/events), /metrics "
+                    + "(Prometheus), /health/live and /health/ready on this port (0: a free one), on 127.0.0.1 unless "
+                    + "streamaligner.http.host says otherwise. Default: streamaligner.http.port, else off.")
     private Integer httpPort;
 
     @Spec
@@ -43,18 +40,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C / SIGTERM run the hook; it lets serve() close everything before the JVM goes.
-        Thread hook = new Thread(() -> {
-            stopRequested.complete(null);
-            awaitQuietly(stopped);
-        }, "run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return serve(stopRequested);
-        } finally {
-            stopped.countDown();
+        try (StopSignal stop = StopSignal.install()) {
+            return serve(stop.requested());
         }
     }
 
@@ -74,8 +61,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "; " + resolved.processingGuarantee().configValue() + ", " + resolved.topics().partitions() + " partitions, "
                     + resolved.topology().wiring().configValue() + " wiring");
             out.println("  upstream " + resolved.upstream().describe() + ", aligner " + resolved.aligner().describe());
-            application.monitoring().http().ifPresent(http -> out.println("  metrics and health on " + http.baseUrl()
-                    + " (/metrics, /health/live, /health/ready)"));
+            application.http().ifPresent(http -> out.println("  the web view, the gateway, metrics and health on "
+                    + http.baseUrl() + " (/, /v1/align, /metrics, /health/live, /health/ready)"));
             out.println("Ctrl-C stops it.");
             out.flush();
             CompletableFuture.anyOf(stopRequested, application.stopped()).join();
@@ -85,13 +72,5 @@ public final class RunCommand implements Callable<Integer> {
         out.println(failed ? "stream-aligner stopped: Kafka Streams failed (see the log)." : "stream-aligner stopped.");
         out.flush();
         return failed ? 1 : CommandLine.ExitCode.OK;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

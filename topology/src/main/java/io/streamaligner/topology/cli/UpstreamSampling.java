@@ -4,16 +4,16 @@ import io.streamaligner.client.AlignmentRequests;
 import io.streamaligner.inference.ModelFolderException;
 import io.streamaligner.inference.model.GenerationDefaults;
 import io.streamaligner.inference.model.ModelFolder;
-import io.streamaligner.loop.StepSampling;
 import io.streamaligner.schemas.GenerationParams;
+import io.streamaligner.topology.app.UpstreamDefaults;
 import io.streamaligner.topology.config.StreamAlignerConfig;
 import io.streamaligner.topology.error.UserFixableException;
 import java.io.PrintWriter;
 
 /**
- * The sampling {@code ask} and {@code demo} give the upstream: what its {@code generation_config.json} recommends
- * (the toy upstream samples at temperature 1.0, and so makes the slips the aligner fixes), seeded so that a run
- * can be repeated. A client without the model folder falls back to greedy decoding, saying so.
+ * The sampling {@code ask} and {@code demo} give the upstream ({@link UpstreamDefaults}): what its
+ * {@code generation_config.json} recommends, seeded so that a run can be repeated. A client without the model folder
+ * falls back to greedy decoding, saying so.
  */
 final class UpstreamSampling {
 
@@ -35,7 +35,7 @@ final class UpstreamSampling {
 
     static GenerationParams recommended(StreamAlignerConfig config, long seed, PrintWriter err) {
         try {
-            return StepSampling.recommended(ModelFolder.open(config.upstream().folder()).generationDefaults(), seed);
+            return UpstreamDefaults.recommended(config, seed);
         } catch (ModelFolderException e) {
             err.println("note: cannot read the upstream's generation_config.json (" + e.getMessage() + "); decoding greedily");
             err.flush();

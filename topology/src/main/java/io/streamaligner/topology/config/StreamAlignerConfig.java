@@ -3,6 +3,7 @@ package io.streamaligner.topology.config;
 import static java.util.Objects.requireNonNull;
 
 import io.streamaligner.client.Topics;
+import io.streamaligner.inference.http.ApiKey;
 import io.streamaligner.inference.onnx.EngineOptions;
 import io.streamaligner.inference.onnx.ExecutionProvider;
 import io.streamaligner.inference.template.TemplateArguments;
@@ -43,7 +44,8 @@ import java.util.function.Supplier;
  * @param aligner             the aligner model
  * @param engine              how both models run (execution provider, device, threads, batch rows)
  * @param topology            wiring, how model calls run, token and question size caps, progress retention
- * @param http                the application's HTTP port (metrics, health), off by default
+ * @param http                the application's HTTP port (metrics, health, the alignment gateway and the web view), off
+ *                            by default
  * @param instanceId          this instance's static group membership id, if it has one
  * @param kafkaPassThrough    all other Kafka properties, as given
  */
@@ -94,6 +96,11 @@ public record StreamAlignerConfig(
     public static final String REQUEST_MAX_QUESTION_BYTES = PREFIX + "request.max-question-bytes";
     public static final String HTTP_PORT = PREFIX + "http.port";
     public static final String HTTP_HOST = PREFIX + "http.host";
+    /** The environment variable holding the key {@code /v1/*} (the alignment gateway) requires. */
+    public static final String HTTP_API_KEY_ENV = PREFIX + "http.api-key-env";
+    public static final String HTTP_CORS_ORIGINS = PREFIX + "http.cors-origins";
+    public static final String HTTP_MAX_STREAMS = PREFIX + "http.max-streams";
+    public static final String HTTP_KEPT_REQUESTS = PREFIX + "http.kept-requests";
     /** Static group membership: an instance restarted with the same id takes its tasks back at once. */
     public static final String INSTANCE_ID = PREFIX + "instance.id";
     public static final String INFERENCE_MAX_IN_FLIGHT = PREFIX + "inference.max-in-flight";
@@ -203,11 +210,26 @@ public record StreamAlignerConfig(
                         Optional.of(read.text(ALIGNER_END_OF_ANSWER_TOKEN).orElse(DEFAULT_END_OF_ANSWER_TOKEN))),
                 engineOptions(read),
                 topologySettings(read),
-                read.build("streamaligner.http.*", () -> new HttpSettings(
-                        read.text(HTTP_PORT).map(port -> OptionalInt.of(read.integer(HTTP_PORT, 0))).orElse(OptionalInt.empty()),
-                        read.text(HTTP_HOST).orElse(HttpSettings.DEFAULT_HOST))),
+                httpSettings(read, environment),
                 read.text(INSTANCE_ID),
                 passThrough);
+    }
+
+    private static HttpSettings httpSettings(SettingsReader read, Map<String, String> environment) {
+        ApiKey apiKey = read.text(HTTP_API_KEY_ENV).map(variable -> {
+            try {
+                return ApiKey.fromEnvironment(variable, environment);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(HTTP_API_KEY_ENV + ": " + e.getMessage(), e);
+            }
+        }).orElse(ApiKey.NONE);
+        return read.build("streamaligner.http.*", () -> new HttpSettings(
+                read.text(HTTP_PORT).map(port -> OptionalInt.of(read.integer(HTTP_PORT, 0))).orElse(OptionalInt.empty()),
+                read.text(HTTP_HOST).orElse(HttpSettings.DEFAULT_HOST),
+                apiKey,
+                read.text(HTTP_CORS_ORIGINS).map(HttpSettings::parseOrigins).orElse(List.of()),
+                read.integer(HTTP_MAX_STREAMS, HttpSettings.DEFAULT_MAX_STREAMS),
+                read.integer(HTTP_KEPT_REQUESTS, HttpSettings.DEFAULT_KEPT_REQUESTS)));
     }
 
     private static ModelSettings modelSettings(SettingsReader read, Map<String, String> environment, String model,
@@ -288,6 +310,11 @@ public record StreamAlignerConfig(
         described.put(REQUEST_MAX_QUESTION_BYTES, String.valueOf(topology.limits().maxQuestionBytes()));
         described.put(HTTP_PORT, http.port().isPresent() ? String.valueOf(http.port().getAsInt()) : "(off)");
         described.put(HTTP_HOST, http.host());
+        // where the key comes from, never the key
+        described.put(HTTP_API_KEY_ENV, http.apiKey().environmentVariable().orElse("(none)"));
+        described.put(HTTP_CORS_ORIGINS, http.corsOrigins().isEmpty() ? "(none)" : String.join(",", http.corsOrigins()));
+        described.put(HTTP_MAX_STREAMS, String.valueOf(http.maxStreams()));
+        described.put(HTTP_KEPT_REQUESTS, String.valueOf(http.keptRequests()));
         described.put(INSTANCE_ID, instanceId.orElse(dataDir.isPresent() ? "(kept in the data directory)" : "(none)"));
         InferenceSettings inference = topology.inference();
         described.put(INFERENCE_MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight()));
@@ -308,7 +335,8 @@ public record StreamAlignerConfig(
         Set<String> keys = new TreeSet<>(List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, DATA_DIR, UPSTREAM_MODEL, UPSTREAM_TEMPLATE,
                 UPSTREAM_TEMPLATE_KWARGS, UPSTREAM_MAX_STEP_TOKENS, ALIGNER_MODEL, ALIGNER_TEMPLATE, ALIGNER_TEMPLATE_KWARGS,
                 ALIGNER_MAX_CORRECTION_TOKENS, ALIGNER_PROGRESS_RETENTION_MS, TOPOLOGY_WIRING, LOOP_SPECULATE,
-                REQUEST_MAX_QUESTION_BYTES, HTTP_PORT, HTTP_HOST, INSTANCE_ID, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
+                REQUEST_MAX_QUESTION_BYTES, HTTP_PORT, HTTP_HOST, HTTP_API_KEY_ENV, HTTP_CORS_ORIGINS, HTTP_MAX_STREAMS,
+                HTTP_KEPT_REQUESTS, INSTANCE_ID, INFERENCE_MAX_IN_FLIGHT, INFERENCE_INTERVAL_MS,
                 INFERENCE_CALL_TIMEOUT_MS, INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF_MS, ENGINE_PROVIDER, ENGINE_DEVICE, ENGINE_CPU_FALLBACK, ENGINE_THREADS,
                 ENGINE_MAX_BATCH_SIZE, ENGINE_PREFIX_CACHE_MB));
         Topics.CONTRACT_NAMES.forEach(name -> keys.add(TOPIC_NAME_PREFIX + name));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.streamaligner.schemas.AlignmentResponse;
 import io.streamaligner.schemas.AnswerFinal;
 import io.streamaligner.schemas.AnswerFinishReason;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code streamaligner_model_tokens_total}, tag {@code model} ({@code upstream}, {@code aligner}): tokens the
  *       models generated.</li>
  * </ul>
- * Thread-safe: every stream thread of the instance records into the same meters.
+ * {@link #figures()} reads the same meters for a quick look (the web view's panel). Thread-safe: every stream thread of
+ * the instance records into the same meters.
  */
 public final class LoopMetrics {
 
@@ -38,6 +40,8 @@ public final class LoopMetrics {
     public static final String ANSWERS = "streamaligner.answers";
     public static final String DEAD_LETTERS = "streamaligner.dead.letters";
     public static final String MODEL_TOKENS = "streamaligner.model.tokens";
+
+    private static final double MEDIAN = 0.5;
 
     /** The models, as the {@code model} tag names them. */
     public static final String UPSTREAM = "upstream";
@@ -109,6 +113,22 @@ public final class LoopMetrics {
         Counter.builder(MODEL_TOKENS).tag("model", model).register(registry).increment(tokens);
     }
 
+    /** What the meters say now, for the web view's panel. */
+    public LoopFigures figures() {
+        return new LoopFigures(upstreamPending.get() + alignerPending.get(), alignerRound.count(), median(upstreamRound),
+                median(alignerRound), median(kafkaRound));
+    }
+
+    /** The timer's median over its decaying window (Micrometer's default: two minutes, in three steps), in ms. */
+    private static double median(Timer timer) {
+        for (ValueAtPercentile percentile : timer.takeSnapshot().percentileValues()) {
+            if (percentile.percentile() == MEDIAN) {
+                return percentile.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return 0;
+    }
+
     /** The number of requests with work pending in {@code model}'s inference stages changed by {@code delta}. */
     public void pendingChanged(String model, int delta) {
         (UPSTREAM.equals(model) ? upstreamPending : alignerPending).addAndGet(delta);
@@ -116,6 +136,9 @@ public final class LoopMetrics {
 
     private Timer roundTimer(String stage) {
         return Timer.builder(ROUND).tag("stage", stage).description("time of one round's stage")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram()
+                // a live median for figures(); the histogram stays what Prometheus aggregates
+                .publishPercentiles(MEDIAN)
+                .register(registry);
     }
 }

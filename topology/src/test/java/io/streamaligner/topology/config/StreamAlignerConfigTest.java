@@ -103,6 +103,47 @@ class StreamAlignerConfigTest {
     }
 
     @Test
+    void shouldReadTheHttpPortsSettingsAndDescribeTheKeysSourceNeverTheKey() {
+        StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of(
+                "streamaligner.http.port", "9404",
+                "streamaligner.http.api-key-env", "GATEWAY_KEY",
+                "streamaligner.http.cors-origins", "https://app.example.com, http://localhost:5173",
+                "streamaligner.http.max-streams", "8",
+                "streamaligner.http.kept-requests", "20"), Map.of("GATEWAY_KEY", "s3cret"));
+
+        HttpSettings http = config.http();
+        assertThat(http.port()).hasValue(9404);
+        assertThat(http.host()).isEqualTo("127.0.0.1");
+        assertThat(http.apiKey().value()).hasValue("s3cret");
+        assertThat(http.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:5173");
+        assertThat(http.maxStreams()).isEqualTo(8);
+        assertThat(http.keptRequests()).isEqualTo(20);
+        assertThat(config.describe()).containsEntry("streamaligner.http.api-key-env", "GATEWAY_KEY")
+                .containsEntry("streamaligner.http.cors-origins", "https://app.example.com,http://localhost:5173")
+                .doesNotContainValue("s3cret");
+        HttpSettings defaults = StreamAlignerConfig.defaults().http();
+        assertThat(defaults.port()).isEmpty();
+        assertThat(defaults.apiKey().isPresent()).isFalse();
+        assertThat(defaults.corsOrigins()).as("no CORS unless configured").isEmpty();
+        assertThat(defaults.maxStreams()).isEqualTo(64);
+        assertThat(defaults.keptRequests()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldRejectMalformedHttpSettingsNamingTheKey() {
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.http.api-key-env", "UNSET_VAR"), Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("streamaligner.http.api-key-env: the API key environment variable UNSET_VAR is not set");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.http.cors-origins", "https://a.example/app")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("https://a.example/app")
+                .hasMessageContaining("no path");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.http.max-streams", "0")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-streams must be positive");
+        assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of("streamaligner.http.kept-requests", "many")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("streamaligner.http.kept-requests");
+    }
+
+    @Test
     void shouldTreatABlankBootstrapServersAsNone() {
         assertThat(StreamAlignerConfig.fromSettings(Map.of("bootstrap.servers", "  ")).bootstrapServers()).isEmpty();
     }

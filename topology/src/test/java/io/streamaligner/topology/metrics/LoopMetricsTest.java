@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 class LoopMetricsTest {
 
@@ -44,6 +45,28 @@ class LoopMetricsTest {
                 .contains("streamaligner_model_tokens_total{model=\"aligner\"} 7.0")
                 .contains("streamaligner_model_tokens_total{model=\"upstream\"} 0.0")
                 .contains("streamaligner_requests_in_flight 4.0");
+    }
+
+    @Test
+    void shouldGiveTheFiguresOfTheLiveMomentFromTheSameMeters() {
+        assertThat(metrics.figures()).isEqualTo(new LoopFigures(0, 0, 0, 0, 0));
+        for (int ms : new int[] {10, 20, 30}) {
+            metrics.responded(response(SentenceAligned.newBuilder().setRequestId("r1").setRound(1).setOriginal("a")
+                    .setCorrected("a").setChanged(false).setUpstreamMs(ms).setAlignerMs(ms / 10).build()));
+        }
+        metrics.feedbackHop(Duration.ofMillis(8));
+        metrics.pendingChanged(LoopMetrics.UPSTREAM, 2);
+        metrics.pendingChanged(LoopMetrics.ALIGNER, 1);
+
+        LoopFigures figures = metrics.figures();
+
+        assertThat(figures.requestsInFlight()).isEqualTo(3);
+        assertThat(figures.roundsAligned()).isEqualTo(3);
+        // Micrometer's percentiles are approximate (a few per cent)
+        assertThat(figures.upstreamP50Ms()).isCloseTo(20, withPercentage(10));
+        assertThat(figures.alignerP50Ms()).isCloseTo(2, withPercentage(10));
+        assertThat(figures.kafkaP50Ms()).isCloseTo(8, withPercentage(10));
+        assertThat(registry.scrape()).as("Prometheus gets the histogram, not the median").doesNotContain("quantile");
     }
 
     private static AlignmentResponse response(Object event) {
