@@ -334,8 +334,8 @@ public final class AlignmentLoop {
      * Checks what {@link #admit} checks of a request's own fields, for a producer that wants to refuse a request before
      * it is sent (the gateway answers 400) rather than see it end with an error event.
      *
-     * @throws IllegalArgumentException saying what is wrong: a blank question, one larger than
-     *                                  {@link LoopLimits#maxQuestionBytes()}, a limit that is not positive, or invalid
+     * @throws IllegalArgumentException saying what is wrong: a blank question, a question or a system prompt larger
+     *                                  than {@link LoopLimits#maxQuestionBytes()}, a limit that is not positive, or invalid
      *                                  sampling parameters
      */
     public static void validate(AlignmentRequest request, LoopLimits limits) {
@@ -347,6 +347,13 @@ public final class AlignmentLoop {
         int questionBytes = request.getQuestion().getBytes(StandardCharsets.UTF_8).length;
         if (questionBytes > limits.maxQuestionBytes()) {
             throw new IllegalArgumentException("question is " + questionBytes + " bytes (UTF-8), more than the "
+                    + limits.maxQuestionBytes() + " allowed");
+        }
+        // the system prompt travels in every feedback record too, so it is held to the same size
+        int systemBytes = request.getSystemPrompt() == null ? 0
+                : request.getSystemPrompt().getBytes(StandardCharsets.UTF_8).length;
+        if (systemBytes > limits.maxQuestionBytes()) {
+            throw new IllegalArgumentException("system prompt is " + systemBytes + " bytes (UTF-8), more than the "
                     + limits.maxQuestionBytes() + " allowed");
         }
         if (request.getMaxRounds() <= 0) {

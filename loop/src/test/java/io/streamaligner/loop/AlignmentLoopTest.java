@@ -73,6 +73,9 @@ class AlignmentLoopTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("question is blank");
         assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.request("r1", "What is 2 + 2?"), limits))
                 .hasMessage("question is 14 bytes (UTF-8), more than the 8 allowed");
+        assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.requestBuilder("r1", "q")
+                .setSystemPrompt("Be very brief.").build(), limits))
+                .hasMessage("system prompt is 14 bytes (UTF-8), more than the 8 allowed");
         assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.requestBuilder("r1", "q").setMaxRounds(-2).build(), limits))
                 .hasMessage("max_rounds must be positive, got -2");
         assertThatThrownBy(() -> AlignmentLoop.validate(TestRecords.requestBuilder("r1", "q")

@@ -58,6 +58,11 @@ public final class ApiError extends RuntimeException {
                 "The request body is larger than this server's limit of " + limit + " bytes.");
     }
 
+    /** 403: the request is refused whoever sends it, for the reason the message gives. */
+    public static ApiError forbidden(String code, String message) {
+        return new ApiError(403, INVALID_REQUEST, null, code, message);
+    }
+
     /** 404 for something the path names that is not there (an unknown request id). */
     public static ApiError notFound(String code, String message) {
         return new ApiError(404, INVALID_REQUEST, null, code, message);

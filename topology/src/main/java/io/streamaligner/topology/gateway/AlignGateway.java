@@ -15,6 +15,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The way into the loop for clients that do not speak Kafka (web and mobile front ends, other backends): a request
@@ -45,6 +48,15 @@ public final class AlignGateway implements AutoCloseable {
     private final StreamPermits permits;
     private final GenerationParams defaultGeneration;
     private final LoopLimits limits;
+    /**
+     * Sends requests to the loop: a Kafka producer's send can wait (for metadata, or for buffer space while the broker
+     * is away), and no HTTP thread may, so sends queue here instead (at most as many as the kept requests).
+     */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gateway-send");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Object lock = new Object();
     private Loop loop;
     private AutoCloseable connection;
@@ -111,8 +123,16 @@ public final class AlignGateway implements AutoCloseable {
         return events;
     }
 
-    /** Sends an admitted request to the loop; its events go to what follows it. Never waits. */
+    /** Sends an admitted request to the loop, on the gateway's sending thread; its events go to what follows it. */
     void send(AlignmentRequest request, RequestEvents events) {
+        try {
+            sender.execute(() -> submit(request, events));
+        } catch (RejectedExecutionException closing) {
+            events.giveUp(STOPPING);
+        }
+    }
+
+    private void submit(AlignmentRequest request, RequestEvents events) {
         Loop current;
         synchronized (lock) {
             current = closed ? null : loop;
@@ -126,6 +146,11 @@ public final class AlignGateway implements AutoCloseable {
             answer = current.submit(request, events);
         } catch (IllegalStateException clientClosed) {
             events.giveUp(STOPPING);
+            return;
+        } catch (RuntimeException sendFailed) {
+            // the request did not reach Kafka: its stream ends with the reason rather than waiting for nothing
+            LOG.warn("sending request {} failed: {}", request.getRequestId(), sendFailed.toString());
+            events.giveUp("the request could not be sent to Kafka: " + sendFailed.getMessage());
             return;
         }
         answer.whenComplete((done, failure) -> {
@@ -160,6 +185,7 @@ public final class AlignGateway implements AutoCloseable {
             closed = true;
             owned = connection;
         }
+        sender.shutdown();
         kept.all().forEach(events -> events.giveUp(STOPPING));
         if (owned != null) {
             try {

@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -46,6 +47,8 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
     /** A question is at most {@code streamaligner.request.max-question-bytes}; this bounds what is read to find out. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
+    /** What a client is told of a bug here: the details go to the log, not to whoever asked. */
+    private static final String INTERNAL_ERROR = "internal error; the application's log has the details";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApi.class);
 
     private final AlignGateway gateway;
@@ -78,6 +81,10 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
             if (!auth.allows(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 throw ApiError.unauthorized();
             }
+            if (!auth.required() && !addressedAsLoopback(request)) {
+                throw ApiError.forbidden("host_not_allowed", "Without an API key (streamaligner.http.api-key-env) this "
+                        + "port answers /v1/* only when addressed as localhost, 127.0.0.1 or [::1].");
+            }
             Matcher events = REQUEST_EVENTS.matcher(path);
             if (path.equals(ALIGN)) {
                 requireMethod(method, "POST", path, response);
@@ -96,7 +103,7 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
             JsonResponses.error(response, callback, error);
         } catch (RuntimeException bug) {
             LOG.error("{} {} failed", method, path, bug);
-            JsonResponses.error(response, callback, ApiError.serverError("internal error: " + bug));
+            JsonResponses.error(response, callback, ApiError.serverError(INTERNAL_ERROR));
         }
         return true;
     }
@@ -107,23 +114,25 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JsonResponses.JSON_TYPE)) {
             throw ApiError.unsupportedMediaType(JsonResponses.JSON_TYPE);
         }
-        StreamPermits.Permit permit = gateway.takeStream().orElseThrow(this::tooManyStreams);
+        // the stream's permit is taken once the body is in, so that a client slow to send it holds none meanwhile
         BodyReader.read(request, MAX_BODY_BYTES, new BodyReader.Outcome() {
             @Override
             public void body(byte[] bytes) {
                 AlignmentRequest alignment;
+                StreamPermits.Permit permit = null;
                 RequestEvents events;
                 try {
                     alignment = gateway.read(Json.readObject(bytes));
+                    permit = gateway.takeStream().orElseThrow(GatewayApi.this::tooManyStreams);
                     events = gateway.admit(alignment);
                 } catch (ApiError error) {
-                    permit.release();
+                    release(permit);
                     JsonResponses.error(response, callback, error);
                     return;
                 } catch (RuntimeException bug) {
-                    permit.release();
+                    release(permit);
                     LOG.error("POST {} failed", ALIGN, bug);
-                    JsonResponses.error(response, callback, ApiError.serverError("internal error: " + bug));
+                    JsonResponses.error(response, callback, ApiError.serverError(INTERNAL_ERROR));
                     return;
                 }
                 EventStream.open(request, response, callback, permit).follow(events);
@@ -132,7 +141,6 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
 
             @Override
             public void tooLarge() {
-                permit.release();
                 // what is left unread of the body is not worth keeping the connection for
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 JsonResponses.error(response, callback, ApiError.tooLarge(MAX_BODY_BYTES));
@@ -140,7 +148,6 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
 
             @Override
             public void failed(Throwable cause) {
-                permit.release();
                 callback.failed(cause);
             }
         });
@@ -152,6 +159,28 @@ public final class GatewayApi extends Handler.Abstract.NonBlocking {
                         + "the oldest finished ones dropped first."));
         StreamPermits.Permit permit = gateway.takeStream().orElseThrow(this::tooManyStreams);
         EventStream.open(request, response, callback, permit).follow(events);
+    }
+
+    /**
+     * Whether a request to a port bound to a loopback address names a loopback host, as a local client or the page
+     * does. Binding 127.0.0.1 alone does not keep out another site's page in a local browser: by DNS rebinding its
+     * own name comes to resolve to 127.0.0.1 and the browser treats the port as that site's. Its Host header gives it
+     * away. A port bound elsewhere is reached by other names, and is to be guarded by a key.
+     */
+    private static boolean addressedAsLoopback(Request request) {
+        if (!(request.getConnectionMetaData().getLocalSocketAddress() instanceof InetSocketAddress local)
+                || local.getAddress() == null || !local.getAddress().isLoopbackAddress()) {
+            return true;
+        }
+        String host = Request.getServerName(request).toLowerCase(Locale.ROOT);
+        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("[::1]") || host.equals("::1")
+                || host.matches("127(\\.\\d{1,3}){3}");
+    }
+
+    private static void release(StreamPermits.Permit permit) {
+        if (permit != null) {
+            permit.release();
+        }
     }
 
     private ApiError tooManyStreams() {

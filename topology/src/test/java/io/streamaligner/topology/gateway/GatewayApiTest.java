@@ -98,6 +98,8 @@ class GatewayApiTest {
         assertError(post("{\"question\": ", "application/json"), 400, "The body is not valid JSON");
         assertError(post("[\"What is 2 + 2?\"]", "application/json"), 400, "The body must be a JSON object.");
         assertError(post("{\"question\": \"q\", \"rounds\": 2}", "application/json"), 400, "Unknown field 'rounds'");
+        assertError(post("{\"question\": \"q\", \"system\": \"" + "s".repeat(1025) + "\"}", "application/json"), 400,
+                "system prompt is 1025 bytes (UTF-8), more than the 1024 allowed");
         assertError(post(QUESTION, "text/plain"), 415, "Send the body as application/json");
         assertError(post("{\"question\": \"" + "x".repeat(GatewayApi.MAX_BODY_BYTES) + "\"}", "application/json"),
                 413, "larger than this server's limit");
@@ -127,6 +129,43 @@ class GatewayApiTest {
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(aligned.statusCode()).isEqualTo(200);
         aligned.body().close();
+    }
+
+    @Test
+    void shouldAnswerOnlyLoopbackNamesWithoutAKeyAgainstDnsRebinding() throws Exception {
+        serve(10, 4, Optional.empty(), List.of(), true);
+
+        assertThat(rawPostStatus("rebound.example.com:" + URI.create(baseUrl).getPort())).isEqualTo(403);
+        assertThat(loop.submitted).as("nothing sent for another site's name").isEmpty();
+        assertThat(rawPostStatus("localhost:" + URI.create(baseUrl).getPort())).isEqualTo(200);
+        loop.next();
+    }
+
+    @Test
+    void shouldLeaveTheHostToTheKeyWhenOneIsConfigured() throws Exception {
+        serve(10, 4, Optional.of("k3y"), List.of(), true);
+
+        assertThat(rawPostStatus("app.internal.example:443")).as("no key").isEqualTo(401);
+    }
+
+    @Test
+    void shouldEndTheStreamWithAnErrorWhenTheRequestCannotBeSent() throws Exception {
+        serve(10, 4, Optional.empty(), List.of(), false);
+        gateway.connect((request, listener) -> {
+            throw new IllegalArgumentException("the producer refused the record");
+        }, () -> { });
+
+        HttpResponse<InputStream> response = post(QUESTION);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (ServerSentEvents events = new ServerSentEvents(response.body())) {
+            List<ServerSentEvents.Event> rest = events.rest();
+            assertThat(rest).extracting(ServerSentEvents.Event::name).containsExactly("request", "error");
+            assertThat(rest.get(1).data().path("stage").asText()).isEqualTo("GATEWAY");
+            assertThat(rest.get(1).data().path("message").asText())
+                    .isEqualTo("the request could not be sent to Kafka: the producer refused the record");
+        }
+        awaitStreamsOpen(0);
     }
 
     @Test
@@ -301,6 +340,24 @@ class GatewayApiTest {
                 throw new TimeoutException(gateway.openStreams() + " streams open, expected " + count);
             }
             Thread.sleep(10);
+        }
+    }
+
+    /** The status of a POST /v1/align sent with {@code host} as its Host header (which the JDK's client will not set). */
+    private int rawPostStatus(String host) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout((int) SAFETY_NET.toMillis());
+            socket.connect(new InetSocketAddress("127.0.0.1", URI.create(baseUrl).getPort()));
+            socket.getOutputStream().write(("POST /v1/align HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: " + QUESTION.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + QUESTION)
+                    .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            StringBuilder statusLine = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+                statusLine.append((char) c);
+            }
+            return Integer.parseInt(statusLine.toString().split(" ")[1]);
         }
     }
 
