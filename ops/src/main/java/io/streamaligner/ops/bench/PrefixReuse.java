@@ -22,10 +22,10 @@ import java.util.Map;
 /**
  * What keeping a request's KV cache between its rounds saves the embedded engine: the bundled models answer the same
  * greedy toy questions through the loop ({@link InProcessAlignmentLoop}: the Kafka loop's calls without the broker,
- * which is not what is measured here), with the engines' prefix cache off and on, alternating in one run. For each it
- * counts the prompt tokens the engines prefilled per answer (both models) against the answer's own tokens, the
- * engines' forward-pass time per round, and the process's CPU time per round (forward passes, and copying the caches
- * kept and resumed). Entry point of {@code ops/bench/prefix-reuse.sh}.
+ * which is not what is measured here), with the engines' prefix cache off and on (new engines, their cache empty, for
+ * each run with it on), alternating in one run. For each it counts the prompt tokens the engines prefilled per answer
+ * (both models) against the answer's own tokens, the engines' forward-pass time per round, and the process's CPU time
+ * per round (forward passes, and copying the caches kept and resumed). Entry point of {@code ops/bench/prefix-reuse.sh}.
  *
  * <p>Last line: {@code prefix_reuse prefill_ratio_off=A prefill_ratio_on=B round_ms_ratio_on_off=C}.
  */
@@ -52,14 +52,25 @@ public final class PrefixReuse {
                     .setGeneration(AlignmentRequests.greedy()).build());
         }
         Map<Boolean, List<Measured>> measured = new HashMap<>();
-        try (LoadedModels off = open(0); LoadedModels on = open(StreamAlignerConfig.fromSettings(Map.of()).engine()
-                .prefixCacheBytes())) {
+        long cacheBytes = StreamAlignerConfig.fromSettings(Map.of()).engine().prefixCacheBytes();
+        try (LoadedModels off = open(0)) {
             Tokenizer tokenizer = engine(off.models().upstream()).tokenizer();
             run(off, requests, inFlight, tokenizer); // warm-up, both arms
-            run(on, requests, inFlight, tokenizer);
+            try (LoadedModels warmUp = open(cacheBytes)) {
+                run(warmUp, requests, inFlight, tokenizer);
+            }
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 for (boolean reuse : new boolean[]{false, true}) {
-                    Measured run = run(reuse ? on : off, requests, inFlight, tokenizer);
+                    Measured run;
+                    if (reuse) {
+                        // each run on engines with an empty cache: the same questions again would find their whole
+                        // prompts kept from the run before, which no real workload gives
+                        try (LoadedModels on = open(cacheBytes)) {
+                            run = run(on, requests, inFlight, tokenizer);
+                        }
+                    } else {
+                        run = run(off, requests, inFlight, tokenizer);
+                    }
                     log(String.format(Locale.ROOT, "repeat %d, reuse %s: %d prefilled, %d reused, %.1f ms forward",
                             repeat, reuse ? "on" : "off", run.prefilledTokens(), run.reusedTokens(), run.forwardMs()));
                     measured.computeIfAbsent(reuse, r -> new ArrayList<>()).add(run);
