@@ -8,16 +8,10 @@ import io.streamaligner.inference.ChatTurns;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.streamaligner.server.testing.NodeScript;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -32,10 +26,9 @@ import org.junit.jupiter.api.Test;
 class OpenAiNodeClientIT {
 
     private static final String CLIENT = "openai@7.55.0";
+    private static final String SCRIPT = "openai-client.mjs";
     private static final String QUESTION = "What is 23 + 48 - 19?";
     private static final String KEY = "node-client-key";
-    /** A safety net for a hung process, not a measurement. */
-    private static final long PROCESS_LIMIT_MINUTES = 10;
 
     private static OnnxTextGenerator engine;
     private static OpenAiServer server;
@@ -58,18 +51,11 @@ class OpenAiNodeClientIT {
 
     @Test
     void shouldStreamAChatAndACompletionToTheOfficialClient() throws Exception {
-        assumeTrue(onPath("node") && onPath("npm"), "node and npm are not on the PATH");
-        Path dir = Path.of("target", "openai-node").toAbsolutePath();
-        if (!Files.isDirectory(dir.resolve("node_modules").resolve("openai"))) {
-            Files.createDirectories(dir);
-            Result install = run(dir, "npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", dir.toString(), CLIENT);
-            assertThat(install.exitCode()).as("npm install " + CLIENT + ":\n" + install.output()).isZero();
-        }
-        Path script = Files.copy(Path.of("src", "test", "js", "openai-client.mjs"), dir.resolve("openai-client.mjs"),
-                StandardCopyOption.REPLACE_EXISTING);
+        assumeTrue(NodeScript.onPath("node") && NodeScript.onPath("npm"), "node and npm are not on the PATH");
+        NodeScript client = NodeScript.install("openai-node", SCRIPT, CLIENT);
         String prompt = engine.chatTemplate().render(ChatTurns.user(QUESTION));
 
-        Result result = run(dir, "node", script.toString(), server.baseUrl(), "toy-math-upstream", KEY, QUESTION, prompt);
+        NodeScript.Result result = client.run(SCRIPT, server.baseUrl(), "toy-math-upstream", KEY, QUESTION, prompt);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         Map<String, JsonNode> calls = new HashMap<>();
@@ -85,36 +71,5 @@ class OpenAiNodeClientIT {
         assertThat(chat.path("usage").path("completion_tokens").asInt()).isEqualTo(expected.generatedTokens());
         assertThat(calls.get("completion").path("text").asText()).isEqualTo(expected.text());
         assertThat(calls.get("whole").path("text").asText()).isEqualTo(expected.text());
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result run(Path dir, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("openai-node", ".log");
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!process.waitFor(PROCESS_LIMIT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not end: " + Files.readString(log));
-            }
-            return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

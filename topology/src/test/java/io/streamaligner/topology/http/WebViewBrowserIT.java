@@ -7,7 +7,7 @@ import io.streamaligner.topology.app.AlignmentApplication;
 import io.streamaligner.topology.app.ApplicationPort;
 import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import io.streamaligner.topology.gateway.GatewayIT;
-import io.streamaligner.topology.testing.NodeScript;
+import io.streamaligner.server.testing.NodeScript;
 import io.streamaligner.topology.testing.ScriptedChatServer;
 import io.streamaligner.topology.testing.ScriptedUpstreamApplication;
 import io.streamaligner.topology.testing.SharedKafkaBroker;

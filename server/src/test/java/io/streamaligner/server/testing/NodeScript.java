@@ -1,4 +1,4 @@
-package io.streamaligner.topology.testing;
+package io.streamaligner.server.testing;
 
 import java.io.File;
 import java.io.IOException;
