@@ -43,10 +43,12 @@ import java.util.List;
  *       after a number before whitespace is ({@code "= 71. Then"}, {@code "= -9. Then"}, {@code "$3.50. He"}),
  *       except an ordered-list marker: up to three digits opening a line or following a colon
  *       ({@code "1. Add"}, {@code "Steps: 1. Add"}), or one letter opening a line ({@code "a. red"}).</li>
- *   <li><b>Inline list items</b>: in a sentence that opens with a list marker ({@code 1.} {@code 1)}
- *       {@code 1.)} {@code a.} {@code a)}, at the start or after a colon), the next marker of the same
- *       series after whitespace starts a new sentence: {@code "1.) first 2.) second"} and
- *       {@code "a. one b. two"} are two sentences each.</li>
+ *   <li><b>Inline list items</b>: in a sentence that opens with a bracketed list marker ({@code 1)}
+ *       {@code 1.)} {@code a)}, at the start or after a colon), the next marker of the same series after
+ *       whitespace starts a new sentence: {@code "1.) first 2.) second"} and {@code "a) one b) two"} are two
+ *       sentences each. A marker with a bare period does not split inline, since its next number is also an
+ *       ordinary number ending a sentence ({@code "1. Add 1 and 1 to get 2. Then stop."}): cutting a sentence in
+ *       two is the worse mistake.</li>
  *   <li><b>Lines</b>: a line break ends a sentence when a blank line follows, when the next line opens a
  *       block (a list item {@code - * + • 1. 2) a. b)}, a heading {@code #}, a quote {@code >}, a table row
  *       {@code |} or a code fence), or when the line that ends is a heading. Other line breaks are soft
@@ -187,7 +189,7 @@ public final class SentenceSegmenter {
                 return atLineBreak(i);
             }
             if (Character.isWhitespace(c)) {
-                if (openingMarker(i) != null && inlineCodeRun == 0 && codeFenceRun == 0
+                if (openingMarker(i) != null && openingMarker.bracketed() && inlineCodeRun == 0 && codeFenceRun == 0
                         && i > 0 && !Character.isWhitespace(text.charAt(i - 1))) {
                     atPossibleListItem(i);
                 }
@@ -594,6 +596,11 @@ public final class SentenceSegmenter {
         }
 
         private static final int MAX_LIST_DIGITS = 3;
+
+        /** Whether the marker ends in a bracket ({@code 2)}, {@code 2.)}), which ordinary text does not write. */
+        boolean bracketed() {
+            return suffix.endsWith(")");
+        }
 
         /** The marker of the next item: "2.)" after "1.)", "b." after "a.". */
         String successor() {
