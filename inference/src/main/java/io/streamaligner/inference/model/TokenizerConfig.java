@@ -19,7 +19,8 @@ import java.util.Optional;
  * What a model folder's {@code tokenizer_config.json} says about prompts: its Jinja chat template, the special tokens
  * a template writes ({@code bos_token}, {@code eos_token}, …, as strings or {@code {"content": …}} objects), and
  * whether the tokenizer puts a BOS token before a prompt. The template may also sit beside it, in
- * {@code chat_template.jinja} or {@code chat_template.json}, as newer exports write it.
+ * {@code chat_template.jinja} or {@code chat_template.json}, as newer exports write it; such a file wins over a
+ * {@code chat_template} inside the configuration, as it does in transformers.
  *
  * @param chatTemplate            the Jinja source of the folder's chat template, if it has one
  * @param specialTokens           the named special tokens, name to text ({@code bos_token} → {@code <s>}), as transformers
@@ -61,7 +62,8 @@ public record TokenizerConfig(Optional<String> chatTemplate, Map<String, String>
         }
         JsonNode json = readJson(config);
         TokenizerConfig read = fromJson(json, config);
-        return Optional.of(read.chatTemplate.isPresent() || templateBeside.isEmpty() ? read
+        // as transformers loads a folder, a template file beside the configuration replaces the one inside it
+        return Optional.of(templateBeside.isEmpty() ? read
                 : new TokenizerConfig(templateBeside, read.specialTokens, read.additionalSpecialTokens, read.addBosToken));
     }
 

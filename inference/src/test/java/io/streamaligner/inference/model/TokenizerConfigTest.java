@@ -59,6 +59,14 @@ class TokenizerConfigTest {
     }
 
     @Test
+    void shouldLetTheTemplateFileWinOverTheConfigsOwnAsTransformersDoes(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("tokenizer_config.json"), "{\"chat_template\": \"old {{ messages }}\"}");
+        Files.writeString(folder.resolve("chat_template.jinja"), "fixed {{ messages }}");
+
+        assertThat(TokenizerConfig.read(folder).orElseThrow().chatTemplate()).hasValue("fixed {{ messages }}");
+    }
+
+    @Test
     void shouldBeAbsentForAFolderWithoutEither(@TempDir Path folder) {
         assertThat(TokenizerConfig.read(folder)).isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.streamaligner.topology.config;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ public final class BundledModels {
     /** How far above the jar (or classes folder) to look: {@code topology/target/x.jar} is two below the root. */
     private static final int LEVELS_ABOVE_CODE = 3;
 
+    private static Path processCacheRoot;
+
     private BundledModels() {
     }
 
@@ -39,9 +42,22 @@ public final class BundledModels {
         try {
             return folder(name, PackagedModels.defaultCacheRoot());
         } catch (UncheckedIOException unwritableCache) {
-            return folder(name, Path.of(System.getProperty("java.io.tmpdir"),
-                    "stream-aligner-" + System.getProperty("user.name", "user")));
+            // a folder of this process's own (owner-only), never a shared one another user could have filled
+            try {
+                return folder(name, processCacheRoot());
+            } catch (IOException noTempFolder) {
+                unwritableCache.addSuppressed(noTempFolder);
+                throw unwritableCache;
+            }
         }
+    }
+
+    /** A temporary folder made once per process, for when the user's cache cannot be written. */
+    private static synchronized Path processCacheRoot() throws IOException {
+        if (processCacheRoot == null) {
+            processCacheRoot = Files.createTempDirectory("stream-aligner-");
+        }
+        return processCacheRoot;
     }
 
     /** As {@link #folder(String)}, copying a packed model under {@code cacheRoot}. */

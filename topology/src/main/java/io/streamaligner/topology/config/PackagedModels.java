@@ -5,8 +5,6 @@ import io.streamaligner.inference.model.ModelFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,8 +60,9 @@ final class PackagedModels {
                 }
                 try {
                     Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
-                    // another run copied the same contents first
+                } catch (IOException raced) {
+                    // another process copied the same contents first: Linux reports the rename onto its folder as
+                    // "Directory not empty", a plain FileSystemException, so the folder itself is the test
                     if (!Files.isRegularFile(folder.resolve(ModelFolder.MODEL_FILE))) {
                         throw raced;
                     }
