@@ -27,6 +27,7 @@ import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.UpstreamFinish;
 import io.streamaligner.schemas.serde.AvroSerde;
 import io.streamaligner.topology.processor.InferenceSettings;
+import io.streamaligner.topology.processor.DeadLetterSizes;
 import io.streamaligner.topology.processor.RecordDecoder;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -290,11 +291,13 @@ class AlignmentTopologyTest {
         rawPrompts.pipeInput("bad-1", garbage);
         rawFeedback.pipeInput("bad-2", unknownSchema);
         rawPrompts.pipeInput(null, AvroSerde.of(AlignmentRequest.class).encode(TestRecords.request("x", "q")));
+        byte[] nearlyOneMegabyte = new byte[1024 * 1024 - 50];
+        rawPrompts.pipeInput("bad-big", nearlyOneMegabyte);
         prompts.pipeInput("r1", TestRecords.request("r1", "q"));
         runUntilFinals(1);
 
         List<TestRecord<String, byte[]>> dead = deadLetter.readRecordsToList();
-        assertThat(dead).hasSize(3);
+        assertThat(dead).hasSize(4);
         assertThat(dead.get(0).key()).isEqualTo("bad-1");
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         assertThat(header(dead.get(0), RecordDecoder.HEADER_REASON)).isEqualTo("MALFORMED");
@@ -306,6 +309,8 @@ class AlignmentTopologyTest {
         assertThat(header(dead.get(1), RecordDecoder.HEADER_TOPIC)).isEqualTo("feedback");
         assertThat(header(dead.get(2), RecordDecoder.HEADER_REASON)).isEqualTo(RecordDecoder.REASON_NO_KEY);
         assertThat(header(dead.get(2), RecordDecoder.HEADER_OFFSET)).isEqualTo("1");
+        assertThat(dead.get(3).value()).as("cut so that the dead letter can be produced").hasSize(DeadLetterSizes.MAX_VALUE_BYTES);
+        assertThat(header(dead.get(3), DeadLetterSizes.HEADER_VALUE_BYTES)).isEqualTo(String.valueOf(nearlyOneMegabyte.length));
         assertThat(onlyFinalOf("r1").getAnswer()).isEqualTo("Fine.");
     }
 

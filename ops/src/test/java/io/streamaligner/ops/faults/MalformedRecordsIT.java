@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * 1,000 unreadable records on each topic the application reads ({@code prompts}, {@code feedback}), mixed in with good
  * requests, against a {@code run} process from the runnable jar: every bad record lands in {@code dead-letter} with its
- * reason and source, and every good request is answered.
+ * reason and source (one of each topic's as large as the topic takes, cut to fit), and every good request is answered.
  */
 @Tag("integration")
 class MalformedRecordsIT {
@@ -74,6 +74,9 @@ class MalformedRecordsIT {
                         record -> header(record, "dead-letter.reason"), Collectors.counting()));
                 assertThat(byReason.keySet()).containsExactlyInAnyOrder("MALFORMED", "UNKNOWN_SCHEMA", "NO_KEY", "NO_VALUE");
                 assertThat(dead).allSatisfy(record -> assertThat(header(record, "dead-letter.message")).isNotBlank());
+                assertThat(dead).filteredOn(record -> record.headers().lastHeader("dead-letter.source.value-bytes") != null)
+                        .as("the records of nearly 1 MiB, cut to fit").hasSize(2)
+                        .allSatisfy(record -> assertThat(record.value()).hasSize(512 * 1024));
                 assertThat(ledger.duplicates()).isZero();
                 assertThat(ledger.errors()).isEmpty();
                 assertThat(instance.isAlive()).isTrue();
@@ -89,12 +92,14 @@ class MalformedRecordsIT {
         unknownSchema[2] ^= 0x5A; // another fingerprint
         byte[] truncated = Arrays.copyOf(valid, 12);
         byte[] garbage = "not a record at all".getBytes(StandardCharsets.UTF_8);
+        // as large as a topic takes: copied with a dead letter's headers it would exceed a produce request
+        byte[] nearlyOneMegabyte = new byte[1024 * 1024 - 200];
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (String topic : List.of(topics.prompts().name(), topics.feedback().name())) {
             for (int i = 0; i < BAD_PER_TOPIC; i++) {
                 String key = "bad-" + i;
                 records.add(switch (i % 5) {
-                    case 0 -> new ProducerRecord<>(topic, key, garbage);
+                    case 0 -> new ProducerRecord<>(topic, key, i == 0 ? nearlyOneMegabyte : garbage);
                     case 1 -> new ProducerRecord<>(topic, key, unknownSchema);
                     case 2 -> new ProducerRecord<>(topic, null, valid);
                     case 3 -> new ProducerRecord<>(topic, key, (byte[]) null);

@@ -56,14 +56,16 @@ public final class ProcessingFailureDeadLetters implements ProcessingExceptionHa
                 context.partition(), context.offset(), deadLetterTopic, exception);
         Headers headers = new RecordHeaders(context.headers().toArray());
         headers.add(RecordDecoder.HEADER_REASON, utf8(REASON_PROCESSING_FAILED));
-        headers.add(RecordDecoder.HEADER_MESSAGE, utf8(exception.getClass().getSimpleName() + ": " + exception.getMessage()));
+        headers.add(RecordDecoder.HEADER_MESSAGE, utf8(DeadLetterSizes.message(exception.getClass().getSimpleName() + ": "
+                + exception.getMessage())));
         headers.add(RecordDecoder.HEADER_TOPIC, utf8(String.valueOf(context.topic())));
         headers.add(RecordDecoder.HEADER_PARTITION, utf8(Integer.toString(context.partition())));
         headers.add(RecordDecoder.HEADER_OFFSET, utf8(Long.toString(context.offset())));
         headers.add(HEADER_PROCESSOR, utf8(context.processorNodeId()));
         metrics.deadLettered(REASON_PROCESSING_FAILED);
-        return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.sourceRawKey(),
-                context.sourceRawValue(), headers)));
+        byte[] value = DeadLetterSizes.value(context.sourceRawValue(), headers);
+        return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null,
+                DeadLetterSizes.key(context.sourceRawKey()), value, headers)));
     }
 
     private static byte[] utf8(String text) {

@@ -83,14 +83,16 @@ public final class RecordDecoder<V> implements Processor<String, byte[], String,
     private void deadLetter(Record<String, byte[]> record, String reason, String message) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(HEADER_REASON, utf8(reason));
-        headers.add(HEADER_MESSAGE, utf8(message));
+        headers.add(HEADER_MESSAGE, utf8(DeadLetterSizes.message(message)));
         Optional<RecordMetadata> source = context.recordMetadata();
         source.ifPresent(metadata -> {
             headers.add(HEADER_TOPIC, utf8(metadata.topic()));
             headers.add(HEADER_PARTITION, utf8(Integer.toString(metadata.partition())));
             headers.add(HEADER_OFFSET, utf8(Long.toString(metadata.offset())));
         });
-        context.forward(record.withHeaders(headers), deadLetterChild);
+        byte[] value = DeadLetterSizes.value(record.value(), headers);
+        context.forward(record.withKey(DeadLetterSizes.key(record.key())).withValue(value).withHeaders(headers),
+                deadLetterChild);
         metrics.deadLettered(reason);
     }
 

@@ -39,6 +39,23 @@ class ProcessingFailureDeadLettersTest {
     }
 
     @Test
+    void shouldCutARecordTooLargeToSendWithItsHeadersAndSayHowLargeItWas() {
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead-letter"));
+        byte[] nearlyOneMegabyte = new byte[1024 * 1024 - 100];
+        byte[] longKey = new byte[64 * 1024];
+
+        ProcessingExceptionHandler.Response response = handler.handleError(context(longKey, nearlyOneMegabyte),
+                new Record<>("k", "v", 0), new IllegalStateException("x".repeat(100_000)));
+
+        ProducerRecord<byte[], byte[]> dead = response.deadLetterQueueRecords().get(0);
+        assertThat(dead.value()).hasSize(DeadLetterSizes.MAX_VALUE_BYTES);
+        assertThat(dead.key()).hasSize(DeadLetterSizes.MAX_KEY_BYTES);
+        assertThat(header(dead.headers(), DeadLetterSizes.HEADER_VALUE_BYTES)).isEqualTo(String.valueOf(1024 * 1024 - 100));
+        assertThat(header(dead.headers(), RecordDecoder.HEADER_MESSAGE)).hasSizeLessThan(DeadLetterSizes.MAX_MESSAGE_CHARS + 10);
+        assertThat(header(dead.headers(), RecordDecoder.HEADER_OFFSET)).as("where the whole record is").isEqualTo("17");
+    }
+
+    @Test
     void shouldGoOnAfterAPunctuatorFailedWithNoRecordToSend() {
         handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead-letter"));
 
