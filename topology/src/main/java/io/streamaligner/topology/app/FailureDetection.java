@@ -56,7 +56,9 @@ final class FailureDetection {
             return;
         }
         Optional<Config> broker = brokerConfig(admin, timeout);
-        if (!setsConsumer(properties, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+        // a heartbeat of the user's own was chosen for the session they expect, not for this one
+        if (!setsConsumer(properties, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
+                && !setsConsumer(properties, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
             int brokerMinimum = broker.map(config -> intValue(config, BROKER_MIN_SESSION, SESSION_TIMEOUT_MS)).orElse(SESSION_TIMEOUT_MS);
             int session = Math.max(SESSION_TIMEOUT_MS, brokerMinimum);
             if (session > SESSION_TIMEOUT_MS) {
@@ -65,18 +67,27 @@ final class FailureDetection {
                         SESSION_TIMEOUT_MS);
             }
             properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
-            if (!setsConsumer(properties, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
-                properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-                        Math.max(HEARTBEAT_INTERVAL_MS, session / 6));
-            }
+            properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                    Math.max(HEARTBEAT_INTERVAL_MS, session / 6));
         }
         boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
         if (exactlyOnce && !properties.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)
                 && !properties.containsKey(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
-            properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
+            // Kafka Streams refuses a transaction timeout shorter than the commit interval the user may have set
+            properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                    (int) Math.min(Integer.MAX_VALUE, Math.max(TRANSACTION_TIMEOUT_MS, commitIntervalMs(properties))));
             broker.map(config -> intValue(config, BROKER_TRANSACTION_CHECK, 0)).filter(check -> check > 1_000).ifPresent(check ->
                     LOG.info("the brokers look for timed-out transactions every {} ms, which a dead instance's partitions"
                             + " may wait for; {} = 500 on the brokers shortens that", check, BROKER_TRANSACTION_CHECK));
+        }
+    }
+
+    private static long commitIntervalMs(Properties properties) {
+        Object interval = properties.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        try {
+            return interval == null ? 0 : Long.parseLong(interval.toString().strip());
+        } catch (NumberFormatException notANumber) {
+            return 0; // Kafka Streams names the bad value itself
         }
     }
 

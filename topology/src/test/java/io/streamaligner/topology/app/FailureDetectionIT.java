@@ -34,11 +34,15 @@ class FailureDetectionIT {
         own.put("producer.transaction.timeout.ms", 20_000);
         Properties streamsProtocol = exactlyOnce();
         streamsProtocol.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        Properties ownHeartbeatAndCommit = exactlyOnce();
+        ownHeartbeatAndCommit.put("heartbeat.interval.ms", 3_000);
+        ownHeartbeatAndCommit.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "5000");
 
         try (Admin admin = admin(broker)) {
             FailureDetection.apply(defaults, admin, TIMEOUT);
             FailureDetection.apply(own, admin, TIMEOUT);
             FailureDetection.apply(streamsProtocol, admin, TIMEOUT);
+            FailureDetection.apply(ownHeartbeatAndCommit, admin, TIMEOUT);
         }
 
         assertThat(defaults).containsEntry("main.consumer.session.timeout.ms", 3_000)
@@ -48,6 +52,10 @@ class FailureDetectionIT {
                 .containsEntry("producer.transaction.timeout.ms", 20_000);
         assertThat(streamsProtocol).doesNotContainKey("main.consumer.session.timeout.ms")
                 .doesNotContainKey("producer.transaction.timeout.ms");
+        assertThat(ownHeartbeatAndCommit).as("a session the heartbeat was not chosen for is not imposed")
+                .doesNotContainKey("main.consumer.session.timeout.ms").doesNotContainKey("main.consumer.heartbeat.interval.ms")
+                .as("no shorter than the commit interval, which Kafka Streams requires")
+                .containsEntry("producer.transaction.timeout.ms", 5_000);
     }
 
     @Test
