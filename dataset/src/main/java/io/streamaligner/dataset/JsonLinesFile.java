@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,7 +72,9 @@ final class JsonLinesFile implements AutoCloseable {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            // through the locked channel when there is one: on Linux, closing any other handle on the file would
+            // drop this process's lock on it
+            bytes = locked != null ? readAll(locked) : Files.readAllBytes(path);
         } catch (NoSuchFileException absent) {
             bytes = new byte[0];
         } catch (IOException e) {
@@ -157,12 +160,13 @@ final class JsonLinesFile implements AutoCloseable {
      * @throws IllegalStateException if another process holds the lock
      */
     private static FileChannel lockedChannel(Path path) throws IOException {
-        FileChannel opened = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel opened = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = opened.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null; // this process holds it already
+            lock = null; // another JsonLinesFile of this process holds it: refused below like another process's
         } catch (IOException e) {
             opened.close();
             throw e;
@@ -175,6 +179,23 @@ final class JsonLinesFile implements AutoCloseable {
     }
 
     /** Why a file operation failed, in words: the JDK's messages for these name only the file. */
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException("the file is larger than 2 GB");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        long position = 0;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, position);
+            if (read < 0) {
+                break;
+            }
+            position += read;
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
     private static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "its folder does not exist";

@@ -74,6 +74,28 @@ class JsonLinesFileTest {
     }
 
     @Test
+    void shouldKeepTheLockAgainstAnotherProcessAfterReadingTheFile() throws Exception {
+        Path path = dir.resolve("d.jsonl");
+        Files.writeString(path, "{\"a\":1}\n");
+        try (JsonLinesFile file = JsonLinesFile.open(path, true)) {
+            assertThat(file.lines()).hasSize(1);
+
+            assertThat(lockProbe(path)).as("another process, after the file was read").isEqualTo("locked-by-another");
+        }
+        assertThat(lockProbe(path)).isEqualTo("free");
+    }
+
+    /** What {@link LockProbe} says, run in a JVM of its own (a lock is per process). */
+    private static String lockProbe(Path path) throws Exception {
+        Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockProbe.class.getName(), path.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(probe.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    @Test
     void shouldSayWhyAFileCannotBeWritten() {
         Path nowhere = dir.resolve("missing-folder").resolve("d.jsonl");
 
