@@ -38,7 +38,7 @@ DEFAULT_TEMPLATE = "plain"
 def convert(row: dict, template: str, end_of_answer: str = "") -> dict:
     prompt, end = TEMPLATES[template]
     user = aligner_input(row["question"], row["prefix"], row["last"])
-    if row.get("eos") not in (None, True, False):
+    if row.get("eos") is not None and not isinstance(row["eos"], bool):  # 1 == True in Python: check the type
         raise ValueError('"eos" must be true or false')
     signal = end_of_answer if row.get("eos") is True else ""
     return {"prompt": prompt.format(input=user), "completion": row["correction"] + signal + end}

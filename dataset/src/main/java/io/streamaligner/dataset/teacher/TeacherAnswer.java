@@ -27,6 +27,7 @@ public record TeacherAnswer(String correction, boolean endOfAnswer) {
     private static final String AROUND_COLON = "[\\s*_`]*:[\\s*_`]*";
     private static final Pattern CORRECTION_OPENS = Pattern.compile("\\bCORRECTION" + AROUND_COLON + "\\[\\[",
             Pattern.CASE_INSENSITIVE);
+    private static final String OPEN = "[[";
     private static final String CLOSE = "]]";
     private static final Pattern EOS = Pattern.compile("\\bEOS" + AROUND_COLON + "(\\[\\[)?\\s*([A-Za-z]*)\\s*(]])?",
             Pattern.CASE_INSENSITIVE);
@@ -54,7 +55,7 @@ public record TeacherAnswer(String correction, boolean endOfAnswer) {
         if (opens < 0) {
             throw new UnreadableAnswerException(answer.isBlank() ? "the answer is empty" : "no CORRECTION: [[…]] in the answer");
         }
-        int closes = answer.indexOf(CLOSE, contentStart);
+        int closes = closing(answer, contentStart);
         if (closes < 0) {
             throw new UnreadableAnswerException("CORRECTION: [[ is not closed with ]] (was the answer cut short?)");
         }
@@ -65,6 +66,29 @@ public record TeacherAnswer(String correction, boolean endOfAnswer) {
         // an "EOS:" inside the correction is the correction's text, not the flag
         String outside = answer.substring(0, opens) + "\n" + answer.substring(closes + CLOSE.length());
         return new TeacherAnswer(correction, endOfAnswer(outside));
+    }
+
+    /**
+     * Where the correction's {@code ]]} is: the first one not closing a {@code [[} inside the correction, so that
+     * {@code [[Let M = [[1, 2], [3, 4]].]]} keeps its matrix. -1 when there is none.
+     */
+    private static int closing(String answer, int contentStart) {
+        int depth = 0;
+        for (int i = contentStart; i < answer.length() - 1; ) {
+            if (answer.startsWith(OPEN, i)) {
+                depth++;
+                i += OPEN.length();
+            } else if (answer.startsWith(CLOSE, i)) {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+                i += CLOSE.length();
+            } else {
+                i++;
+            }
+        }
+        return -1;
     }
 
     private static boolean endOfAnswer(String outsideCorrection) throws UnreadableAnswerException {

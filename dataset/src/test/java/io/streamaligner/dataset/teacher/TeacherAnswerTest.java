@@ -79,9 +79,13 @@ class TeacherAnswerTest {
     }
 
     @Test
-    void shouldEndTheCorrectionAtTheFirstClosingBrackets() throws Exception {
+    void shouldEndTheCorrectionAtTheFirstClosingBracketsOfItsOwn() throws Exception {
         assertThat(TeacherAnswer.parse("CORRECTION: [[Line one.\nLine two.]] trailing ]]"))
                 .isEqualTo(new TeacherAnswer("Line one.\nLine two.", false));
+        assertThat(TeacherAnswer.parse("CORRECTION: [[Let M = [[1, 2], [3, 4]].]]\nEOS: [[TRUE]]"))
+                .as("brackets the correction opens are its text")
+                .isEqualTo(new TeacherAnswer("Let M = [[1, 2], [3, 4]].", true));
+        assertUnreadable("CORRECTION: [[Let M = [[1, 2]", "not closed with ]]");
     }
 
     @Test
