@@ -63,6 +63,7 @@ public final class DatasetFile implements AutoCloseable {
             int kept = read.size();
             Optional<String> repair = Optional.empty();
             if (file.cutLine().isPresent()) {
+                file.requireCutLineFromAnInterruptedWrite();
                 // the cut line may belong to the question before it: its block was being written
                 while (kept > 0 && read.get(kept - 1).question().equals(read.get(read.size() - 1).question())) {
                     kept--;
@@ -77,7 +78,8 @@ public final class DatasetFile implements AutoCloseable {
             return new DatasetFile(file, Set.copyOf(questions), kept, repair);
         } catch (RuntimeException e) {
             file.close();
-            throw e instanceof UncheckedIOException io ? new DatasetFileException(io.getMessage(), io) : e;
+            throw e instanceof UncheckedIOException || e instanceof IllegalStateException
+                    ? new DatasetFileException(e.getMessage(), e) : e;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.streamaligner.dataset;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,6 +29,8 @@ import java.util.Optional;
  * runs never write the same file. Not thread-safe: one writer.
  */
 final class JsonLinesFile implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A complete line as read.
@@ -109,6 +113,31 @@ final class JsonLinesFile implements AutoCloseable {
     /** What followed the last line break when the file was read: a line cut short by an interrupted write. */
     Optional<String> cutLine() {
         return cutLine;
+    }
+
+    /**
+     * Checks that the cut line, if any, is what an interrupted append leaves (the start of a JSON object, not a
+     * whole one), so that removing it loses nothing: text of another kind there (a file that is not this program's,
+     * a whole record someone wrote without its line break) is refused instead.
+     *
+     * @throws IllegalStateException saying what to do
+     */
+    void requireCutLineFromAnInterruptedWrite() {
+        if (cutLine.isEmpty()) {
+            return;
+        }
+        String text = cutLine.get().strip();
+        boolean whole;
+        try {
+            whole = JSON.readTree(text) != null;
+        } catch (IOException cut) {
+            whole = false;
+        }
+        if (!text.startsWith("{") || whole) {
+            throw new IllegalStateException(path + " line " + (lines.size() + 1) + " has no line break after it and is "
+                    + "not a line this program cut short, so it is left as it is: add the line break or remove the line, "
+                    + "or write to another file");
+        }
     }
 
     /**

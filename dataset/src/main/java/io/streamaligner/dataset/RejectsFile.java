@@ -62,6 +62,7 @@ public final class RejectsFile implements AutoCloseable {
         Optional<String> repair = Optional.empty();
         if (file.cutLine().isPresent()) {
             try {
+                file.requireCutLineFromAnInterruptedWrite();
                 file.truncateFrom(file.lines().size());
             } catch (UncheckedIOException | IllegalStateException e) {
                 file.close();

@@ -83,6 +83,22 @@ class DatasetFileTest {
     }
 
     @Test
+    void shouldLeaveALastLineWithoutABreakAloneUnlessAnInterruptedWriteCutIt() throws Exception {
+        Path notOurs = dir.resolve("questions.jsonl");
+        Files.writeString(notOurs, "What is 2 + 3?");
+        Path wholeRecord = dir.resolve("edited.jsonl");
+        Files.writeString(wholeRecord, Q1_FIRST.toJson() + "\n" + Q1_LAST.toJson());
+
+        for (Path path : List.of(notOurs, wholeRecord)) {
+            String content = Files.readString(path);
+            assertThatThrownBy(() -> DatasetFile.open(path)).as(path.toString())
+                    .isInstanceOf(DatasetFileException.class)
+                    .hasMessageContaining("has no line break after it and is not a line this program cut short");
+            assertThat(Files.readString(path)).as("nothing removed").isEqualTo(content);
+        }
+    }
+
+    @Test
     void shouldRefuseAFileAnotherRunWrites() {
         Path path = dir.resolve("d.jsonl");
         try (DatasetFile first = DatasetFile.open(path)) {
