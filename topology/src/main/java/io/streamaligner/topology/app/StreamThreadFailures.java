@@ -1,5 +1,6 @@
 package io.streamaligner.topology.app;
 
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * changes. A failure that repeats (a bug a record keeps hitting) would loop forever, so after
  * {@code maxReplacements} within {@code window} the whole client shuts down and Kafka Streams reports ERROR: the
  * process fails visibly and whatever runs it can restart it. An {@link Error} (out of memory, say) shuts down at
- * once: a replaced thread would share the broken JVM.
+ * once: a replaced thread would share the broken JVM; so does being fenced by another instance under the same
+ * {@code group.instance.id}, which a replaced thread would only fence back.
  */
 public final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
 
@@ -58,6 +60,12 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
             LOG.error("stream thread died of an Error; shutting the application down", exception);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
+        if (causedBy(exception, FencedInstanceIdException.class)) {
+            // a replaced thread would rejoin under the same id and fence the other instance in turn, and so on
+            LOG.error("another instance joined the group under this instance's group.instance.id; shutting this one "
+                    + "down: give each instance its own streamaligner.data.dir (or streamaligner.instance.id)", exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         long now = clock.millis();
         while (!recentFailuresMs.isEmpty() && recentFailuresMs.peekFirst() <= now - window.toMillis()) {
             recentFailuresMs.removeFirst();
@@ -70,6 +78,15 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
         recentFailuresMs.addLast(now);
         LOG.error("stream thread died; replacing it (its tasks resume from their last commit)", exception);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static boolean causedBy(Throwable exception, Class<? extends Throwable> type) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Streams wraps what a processor throws; look through the wrappers. */

@@ -1,5 +1,6 @@
 package io.streamaligner.topology.app;
 
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,14 @@ class StreamThreadFailuresTest {
     @Test
     void shouldShutDownAtOnceOnAnError() {
         assertThat(failures.handle(new StreamsException("task failed", new OutOfMemoryError("heap"))))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void shouldShutDownAtOnceWhenAnotherInstanceTookItsInstanceId() {
+        assertThat(failures.handle(new StreamsException("poll failed",
+                new FencedInstanceIdException("the member was fenced by another with the same group.instance.id"))))
+                .as("a replaced thread would fence the other back, and so on")
                 .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
