@@ -207,7 +207,7 @@ final class JsonLinesFile implements AutoCloseable {
         return opened;
     }
 
-    /** Why a file operation failed, in words: the JDK's messages for these name only the file. */
+    /** The whole file, read through {@code channel}. */
     private static byte[] readAll(FileChannel channel) throws IOException {
         long size = channel.size();
         if (size > Integer.MAX_VALUE - 8) {
@@ -225,6 +225,7 @@ final class JsonLinesFile implements AutoCloseable {
         return Arrays.copyOf(buffer.array(), buffer.position());
     }
 
+    /** Why a file operation failed, in words: the JDK's messages for these name only the file. */
     private static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "its folder does not exist";

@@ -189,7 +189,8 @@ public final class SentenceSegmenter {
                 return atLineBreak(i);
             }
             if (Character.isWhitespace(c)) {
-                if (openingMarker(i) != null && openingMarker.bracketed() && inlineCodeRun == 0 && codeFenceRun == 0
+                ListMarker opening = openingMarker(i);
+                if (opening != null && opening.bracketed() && inlineCodeRun == 0 && codeFenceRun == 0
                         && i > 0 && !Character.isWhitespace(text.charAt(i - 1))) {
                     atPossibleListItem(i);
                 }
