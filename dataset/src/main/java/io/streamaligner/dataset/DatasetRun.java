@@ -11,6 +11,7 @@ import io.streamaligner.schemas.AnswerFinal;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,6 +35,13 @@ public final class DatasetRun {
     public interface Loop {
         /** Sends the request; the future completes after the listener has had the request's final event. */
         CompletableFuture<AnswerFinal> submit(AlignmentRequest request, ResponseListener listener);
+    }
+
+    /** A question the loop would refuse, found before it is sent: rejected for good, in round 0. */
+    private static final class RefusedByTheLoop extends RuntimeException {
+        RefusedByTheLoop(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     private record Answered(EvalItem item, String requestId, QuestionEvents events, Throwable failure) {
@@ -103,7 +111,10 @@ public final class DatasetRun {
                 continue;
             }
             inFlight--;
-            QuestionOutcome outcome = done.failure() != null ? new QuestionOutcome.Failed(message(done.failure()))
+            QuestionOutcome outcome = done.failure() instanceof RefusedByTheLoop refused
+                    ? new QuestionOutcome.Rejected(new RejectedQuestion(done.item().question(), done.item().lineNumber(),
+                            0, refused.getMessage(), Optional.empty()))
+                    : done.failure() != null ? new QuestionOutcome.Failed(message(done.failure()))
                     : done.events().outcome(done.item(), done.requestId(), teacher.answers(), prompt);
             teacher.answers().forget(done.requestId());
             if (outcome instanceof QuestionOutcome.Written records) {
@@ -129,9 +140,15 @@ public final class DatasetRun {
     private void ask(EvalItem item, String runId, BlockingQueue<Answered> answered) {
         String requestId = runId + "-" + item.lineNumber();
         QuestionEvents events = new QuestionEvents();
+        AlignmentRequest request = requests.request(requestId, item);
+        Optional<String> refusal = requests.refusal(request);
+        if (refusal.isPresent()) {
+            answered.add(new Answered(item, requestId, events, new RefusedByTheLoop(refusal.get())));
+            return;
+        }
         CompletableFuture<AnswerFinal> answer;
         try {
-            answer = loop.submit(requests.request(requestId, item), events);
+            answer = loop.submit(request, events);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

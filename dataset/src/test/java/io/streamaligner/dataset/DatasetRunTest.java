@@ -62,6 +62,9 @@ class DatasetRunTest {
     private static final String UNREADABLE = "What is the meaning of it all?";
     private static final String SILENT = "Say nothing?";
     private static final String FAILING = "Will the upstream fail?";
+    /** Questions of 64 bytes at most: a longer one the loop would refuse. */
+    private static final LoopLimits LIMITS = new LoopLimits(128, 128, 64);
+    private static final String TOO_LONG = "What is " + "1 + ".repeat(20) + "1?";
 
     private final TeacherPrompt prompt = new TeacherPrompt();
     private final FieldReadingTeacher backend = new FieldReadingTeacher(Map.of(
@@ -128,6 +131,21 @@ class DatasetRunTest {
         assertThat(summary.written()).isEqualTo(1);
         assertThat(summary.rejected()).isEqualTo(2);
         assertThat(summary.failed()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectAQuestionTheLoopWouldRefuseWithoutAskingItNowOrInALaterRun() throws Exception {
+        DatasetSummary first = run(List.of(item(1, ADD), item(2, TOO_LONG)), 2);
+        DatasetSummary second = run(List.of(item(1, ADD), item(2, TOO_LONG)), 2);
+
+        assertThat(asked).containsOnly(ADD);
+        JsonNode reject = JSON.readTree(Files.readAllLines(RejectsFile.besides(out())).get(0));
+        assertThat(reject.get("question").asText()).isEqualTo(TOO_LONG);
+        assertThat(reject.get("round").asInt()).as("before any round").isZero();
+        assertThat(reject.get("reason").asText()).isEqualTo("the loop refuses it: question is " + TOO_LONG.length()
+                + " bytes (UTF-8), more than the 64 allowed");
+        assertThat(first.rejected()).isEqualTo(1);
+        assertThat(second.asked()).as("nothing left for a second run").isZero();
     }
 
     @Test
@@ -200,7 +218,7 @@ class DatasetRunTest {
             Set<String> done = new HashSet<>(out.questions());
             done.addAll(rejects.questions());
             DatasetRun run = new DatasetRun(this::ask, teacher, prompt,
-                    new QuestionRequests(AlignmentRequests.greedy(), 1, 8, 256), concurrency);
+                    new QuestionRequests(AlignmentRequests.greedy(), 1, 8, 256, LIMITS), concurrency);
             return run.run(DatasetPlan.of(items, done), out, rejects, "run", new ProgressBar(new PrintWriter(progress), false),
                     notes::add, stop);
         }

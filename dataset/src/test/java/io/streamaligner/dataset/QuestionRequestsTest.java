@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaligner.eval.EvalItem;
 import io.streamaligner.eval.QuestionSampling;
+import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.GenerationParams;
 import java.util.Optional;
@@ -15,7 +16,7 @@ class QuestionRequestsTest {
     @Test
     void shouldAskWithTheUpstreamsSamplingSeededByTheQuestionsLineAndTheLimits() {
         GenerationParams sampling = GenerationParams.newBuilder().setTemperature(1.0).setTopK(40).setSeed(99).build();
-        QuestionRequests requests = new QuestionRequests(sampling, 7, 12, 300);
+        QuestionRequests requests = new QuestionRequests(sampling, 7, 12, 300, LoopLimits.DEFAULTS);
 
         AlignmentRequest request = requests.request("run-5", new EvalItem(5, "What is 2 + 3?", Optional.empty()));
 

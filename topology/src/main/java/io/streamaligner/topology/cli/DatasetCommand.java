@@ -225,8 +225,9 @@ public final class DatasetCommand implements Callable<Integer> {
         try (LoadedModels loaded = LoadedModels.open(resolved, teacher, prompt);
              AlignmentSession session = AlignmentSession.open(resolved, loaded.models(),
                      Duration.ofSeconds(answerTimeoutSeconds))) {
-            DatasetRun run = new DatasetRun(session.client()::submit, teacher, prompt,
-                    new QuestionRequests(sampling, seed, maxRounds, maxTokens), concurrency);
+            QuestionRequests requests = new QuestionRequests(sampling, seed, maxRounds, maxTokens,
+                    resolved.topology().limits());
+            DatasetRun run = new DatasetRun(session.client()::submit, teacher, prompt, requests, concurrency);
             return run.run(plan, dataset, rejects, "dataset-" + AlignmentRequests.newRequestId(), progress,
                     note -> err.println("dataset: " + questions + " " + note), stop);
         }
