@@ -29,6 +29,10 @@ public final class JsonResponses {
             // RFC 9110 11.6.1: a 401 names the scheme it wants
             response.getHeaders().put("WWW-Authenticate", "Bearer");
         }
+        if (error.status() == 503) {
+            // a limit or a start that passes in moments: clients that honour it wait a second rather than hammer
+            response.getHeaders().put("Retry-After", "1");
+        }
         send(response, callback, error.status(), error.toJson());
     }
 }

@@ -197,7 +197,9 @@ class GatewayApiTest {
     @Test
     void shouldAnswer503WhileTheLoopIsStartingAndWhileEveryKeptRequestRuns() throws Exception {
         serve(1, 4, Optional.empty(), List.of(), false);
-        assertError(post(QUESTION, "application/json"), 503, "The loop is starting");
+        HttpResponse<String> starting = post(QUESTION, "application/json");
+        assertError(starting, 503, "The loop is starting");
+        assertThat(starting.headers().firstValue("Retry-After")).hasValue("1");
 
         gateway.connect(loop, () -> { });
         HttpResponse<InputStream> running = post(QUESTION);
