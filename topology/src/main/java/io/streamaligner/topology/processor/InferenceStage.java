@@ -427,7 +427,12 @@ public final class InferenceStage<W> {
         call.arrived = arrived;
         call.attemptText.setLength(0);
         call.deadlineNanos = now + settings.callTimeout().toNanos();
-        call.generation = generator.submit(request, (id, delta) -> arrived.add(delta));
+        try {
+            call.generation = generator.submit(request, (id, delta) -> arrived.add(delta));
+        } catch (RuntimeException broken) {
+            // the contract is a failed Generation, not a throw; a backend that throws fails its item the same way
+            call.invalid = broken;
+        }
     }
 
     /** The call's finished outcome, if it has one: its completion, a failure, or its deadline passed. */

@@ -62,9 +62,14 @@ final class ControlledGenerator implements TextGenerator {
     }
 
     final List<Call> calls = new ArrayList<>();
+    /** A request id whose submit throws, as a backend breaking the contract would. */
+    volatile String throwsFor;
 
     @Override
     public synchronized Generation submit(CompletionRequest request, DeltaListener listener) {
+        if (request.id().equals(throwsFor)) {
+            throw new IllegalStateException("backend broke");
+        }
         Call call = new Call(request, listener);
         calls.add(call);
         return call;

@@ -191,6 +191,22 @@ class InferenceStageTest {
     }
 
     @Test
+    void shouldFailTheRequestWhoseSubmitThrowsOnceAndServeTheOthers() {
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        generator.throwsFor = "bad";
+
+        stage.add("bad", "1:x");
+        stage.add("good", "1:y");
+        generator.last("good").complete(FinishReason.EOS);
+        stage.tick();
+        stage.tick();
+
+        assertThat(outcomes).containsExactlyInAnyOrder("bad failed: backend broke", "good completed: ");
+        assertThat(pending.approximateNumEntries()).as("nothing left to submit again").isZero();
+        assertThat(stage.inFlightCount()).isZero();
+    }
+
+    @Test
     void shouldNotRetryAFailureTheBackendSaysWouldRepeat() {
         InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
         stage.add("r1", "1:x");
