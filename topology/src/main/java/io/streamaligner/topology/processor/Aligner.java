@@ -11,6 +11,7 @@ import io.streamaligner.schemas.SuffixSentence;
 import io.streamaligner.schemas.serde.AvroSerde;
 import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -101,6 +102,8 @@ public final class Aligner implements Processor<String, SuffixSentence, String, 
             } else {
                 stage.add(requestId, sentence);
             }
+        } catch (StreamsException kafka) {
+            throw kafka; // a fenced producer or a migrated task is Kafka Streams' to handle, not this request's failure
         } catch (RuntimeException e) {
             LOG.warn("correcting round {} of request {} failed", sentence.getRound(), requestId, e);
             end(requestId, loop.alignerFailed(sentence, e, now), now);

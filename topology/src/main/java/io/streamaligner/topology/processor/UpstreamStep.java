@@ -10,6 +10,7 @@ import io.streamaligner.schemas.TokenDelta;
 import io.streamaligner.schemas.serde.AvroSerde;
 import io.streamaligner.topology.metrics.LoopMetrics;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -89,6 +90,8 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
         }
         try {
             stage.add(record.key(), record.value());
+        } catch (StreamsException kafka) {
+            throw kafka; // a fenced producer or a migrated task is Kafka Streams' to handle, not this request's failure
         } catch (RuntimeException e) {
             LOG.warn("starting round {} of request {} failed", AlignmentLoop.stepRound(record.value()), record.key(), e);
             failed(record.key(), record.value(), e);
