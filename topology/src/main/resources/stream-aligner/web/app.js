@@ -263,9 +263,17 @@
       });
       examples.append(button);
     }
-    document.getElementById('key-save').addEventListener('click', () => {
+    const saveKey = () => {
       sessionStorage.setItem(KEY_STORE, document.getElementById('key').value.trim());
       document.getElementById('key-box').hidden = true;
+    };
+    document.getElementById('key-save').addEventListener('click', saveKey);
+    // Enter in the key field keeps the key; it would otherwise submit the question form around it
+    document.getElementById('key').addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        saveKey();
+      }
     });
     refreshPanel();
   }
