@@ -4,8 +4,7 @@ import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +19,6 @@ import picocli.CommandLine.Spec;
         description = "Runs a single-node Kafka broker (KRaft, in this process) on 127.0.0.1 until Ctrl-C; prints its bootstrap address.")
 public final class BrokerCommand implements Callable<Integer> {
 
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
-
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
             description = "Client port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
@@ -34,41 +31,23 @@ public final class BrokerCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C runs the hook; it lets serve() close the broker cleanly before the JVM goes.
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            awaitQuietly(stopped);
-        }, "broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return serve(stopRequested);
-        } finally {
-            stopped.countDown();
+    public Integer call() {
+        try (StopSignal stop = StopSignal.install()) {
+            return serve(stop.requested());
         }
     }
 
-    /** Starts the broker, reports where it is, and stops it once {@code stopRequested} opens. */
-    int serve(CountDownLatch stopRequested) throws InterruptedException {
+    /** Starts the broker, reports where it is, and stops it once {@code stopRequested} completes. */
+    int serve(CompletableFuture<Void> stopRequested) {
         PrintWriter out = spec.commandLine().getOut();
         try (EmbeddedKafkaBroker broker = dataDir == null ? EmbeddedKafkaBroker.start(port) : EmbeddedKafkaBroker.start(port, dataDir)) {
             out.println("Kafka broker ready at " + broker.bootstrapServers());
             out.println("Data in " + broker.dataDir() + (dataDir == null ? " (deleted at exit)" : "") + ". Ctrl-C stops it.");
             out.flush();
-            stopRequested.await();
+            stopRequested.join();
         }
         out.println("Kafka broker stopped.");
         out.flush();
         return CommandLine.ExitCode.OK;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -37,9 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,8 +79,6 @@ public final class DatasetCommand implements Callable<Integer> {
     static final String APPLICATION_ID = "stream-aligner-dataset";
     /** The topic prefix the run takes when the configuration sets none. */
     static final String TOPIC_PREFIX = "dataset.";
-    /** How long Ctrl-C waits for the run to write what has come and close the loop. */
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
 
     @Mixin
     private ConfigOptions config;
@@ -159,20 +154,10 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AtomicBoolean stopRequested = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C / SIGTERM run the hook: the run stops asking, writes the answers that have come, and the loop closes
-        // (its broker's temporary data deleted) before the JVM goes; a second run asks the rest
-        Thread hook = new Thread(() -> {
-            stopRequested.set(true);
-            awaitQuietly(finished);
-        }, "dataset-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return build(stopRequested::get);
-        } finally {
-            finished.countDown();
-            removeQuietly(hook);
+        // Ctrl-C / SIGTERM: the run stops asking, writes the answers that have come, and the loop closes (its broker's
+        // temporary data deleted) before the JVM goes; a second run asks the rest
+        try (StopSignal stop = StopSignal.install()) {
+            return build(stop.requested()::isDone);
         }
     }
 
@@ -326,22 +311,6 @@ public final class DatasetCommand implements Callable<Integer> {
     private void require(boolean condition, String message) {
         if (!condition) {
             throw new ParameterException(spec.commandLine(), message);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeQuietly(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running, and that is why the run returned
         }
     }
 }

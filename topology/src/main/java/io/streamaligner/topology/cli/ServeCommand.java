@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,8 +37,6 @@ import picocli.CommandLine.Spec;
                 "Prints 'serving NAME on http://HOST:PORT/v1' once it listens. "
                         + "Engine settings come from the configuration: -D streamaligner.engine.provider=cuda, ..."})
 public final class ServeCommand implements Callable<Integer> {
-
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
 
     @Mixin
     private SettingsOptions config;
@@ -94,19 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C / SIGTERM run the hook; it lets serve() close the server and the engine before the JVM goes.
-        Thread hook = new Thread(() -> {
-            stopRequested.complete(null);
-            awaitQuietly(stopped);
-        }, "serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return serve(stopRequested);
-        } finally {
-            stopped.countDown();
-            removeQuietly(hook);
+        try (StopSignal stop = StopSignal.install()) {
+            return serve(stop.requested());
         }
     }
 
@@ -171,22 +156,6 @@ public final class ServeCommand implements Callable<Integer> {
     private void require(boolean condition, String message) {
         if (!condition) {
             throw new ParameterException(spec.commandLine(), message);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeQuietly(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running, and that is why serve() returned
         }
     }
 }

@@ -6,9 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C or SIGTERM, for a command that serves until then ({@code run}, {@code demo --http-port}): the JVM's shutdown
- * hook completes {@link #requested()} and waits (a bounded time) until the command has closed what it started and
- * closed this signal, so that a stop is clean rather than cut short by the JVM's exit.
+ * Ctrl-C or SIGTERM, for a command that serves until then ({@code run}, {@code serve}, {@code broker},
+ * {@code demo --http-port}) or stops early on it ({@code dataset}): the JVM's shutdown hook completes
+ * {@link #requested()} and waits (a bounded time) until the command has closed what it started and closed this
+ * signal, so that a stop is clean rather than cut short by the JVM's exit.
  */
 final class StopSignal implements AutoCloseable {
 

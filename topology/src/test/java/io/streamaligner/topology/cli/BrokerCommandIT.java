@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,21 +26,15 @@ class BrokerCommandIT {
         StringWriter out = new StringWriter();
         BrokerCommand command = new BrokerCommand();
         new CommandLine(command).setOut(new PrintWriter(out)).parseArgs("--port", "0");
-        CountDownLatch stop = new CountDownLatch(1);
+        CompletableFuture<Void> stop = new CompletableFuture<>();
 
-        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(() -> {
-            try {
-                return command.serve(stop);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(() -> command.serve(stop));
         String bootstrapServers = awaitAddress(out, Duration.ofSeconds(60));
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
-        stop.countDown();
+        stop.complete(null);
 
         assertThat(exitCode.get(60, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("Kafka broker stopped.");
