@@ -16,7 +16,6 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +27,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static io.streamaligner.ops.bench.BenchStats.countEqual;
+import static io.streamaligner.ops.bench.BenchStats.median;
+import static io.streamaligner.ops.bench.BenchStats.percentile;
 
 /**
  * What serving the models over HTTP costs the loop: the same bundled models and the same greedy toy prompts, a fixed
@@ -140,7 +143,7 @@ public final class HttpVsEmbedded {
             long start = System.nanoTime();
             List<String> answers = loop.run();
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measured(percentile(new ArrayList<>(loop.roundMs), 50), requests.size() / seconds, answers);
+            return new Measured(percentile(loop.roundMs, 50), requests.size() / seconds, answers);
         }
     }
 
@@ -202,27 +205,6 @@ public final class HttpVsEmbedded {
                 submitNext();
             });
         }
-    }
-
-    private static long countEqual(List<String> a, List<String> b) {
-        long equal = 0;
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            equal += a.get(i).equals(b.get(i)) ? 1 : 0;
-        }
-        return equal;
-    }
-
-    private static double median(List<Double> values) {
-        return percentile(new ArrayList<>(values), 50);
-    }
-
-    private static double percentile(List<Double> values, double percentile) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        Collections.sort(values);
-        int index = (int) Math.ceil(percentile / 100 * values.size()) - 1;
-        return values.get(Math.max(0, Math.min(values.size() - 1, index)));
     }
 
     private static void log(String message) {

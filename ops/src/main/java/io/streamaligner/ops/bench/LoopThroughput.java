@@ -7,14 +7,14 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+
+import static io.streamaligner.ops.bench.BenchStats.percentile;
 
 /**
  * The loop's throughput and time to first sentence around slow models, beside what the models alone would allow,
@@ -136,16 +136,6 @@ public final class LoopThroughput {
     private static double ratio(List<Level> levels, int inFlight, double idealAnswerMs) {
         return levels.stream().filter(level -> level.inFlight() == inFlight)
                 .mapToDouble(level -> level.answersPerSecond() / (inFlight / (idealAnswerMs / 1000))).findFirst().orElse(Double.NaN);
-    }
-
-    private static double percentile(ConcurrentLinkedQueue<Double> values, double percentile) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(percentile / 100 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static void log(String message) {

@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.streamaligner.ops.bench.BenchStats.countEqual;
+import static io.streamaligner.ops.bench.BenchStats.median;
+
 /**
  * What keeping a request's KV cache between its rounds saves the embedded engine: the bundled models answer the same
  * greedy toy questions through the loop ({@link InProcessAlignmentLoop}: the Kafka loop's calls without the broker,
@@ -144,20 +147,6 @@ public final class PrefixReuse {
             return engine;
         }
         throw new IllegalStateException("the benchmark measures the embedded engine, got " + generator);
-    }
-
-    private static long countEqual(List<String> a, List<String> b) {
-        long equal = 0;
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            equal += a.get(i).equals(b.get(i)) ? 1 : 0;
-        }
-        return equal;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
     }
 
     private static void log(String message) {

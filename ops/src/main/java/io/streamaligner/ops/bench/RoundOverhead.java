@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.streamaligner.ops.bench.BenchStats.percentile;
+
 /**
  * What Kafka adds to one correction round of the loop, beside the floor of raw broker hops, on one embedded broker
  * in one run. Entry point of {@code ops/bench/round-overhead.sh}.
@@ -177,14 +179,6 @@ public final class RoundOverhead {
     private static void print(String label, List<Double> millis) {
         System.out.printf(Locale.ROOT, "%s %8.1f %8.1f %8.1f   (%d samples)%n", label, percentile(millis, 50),
                 percentile(millis, 99), Collections.max(millis), millis.size());
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(List<Double> values, double percent) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int rank = (int) Math.ceil(percent / 100 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
     private static void log(String message) {
