@@ -8,6 +8,9 @@ import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.TextGenerator;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +47,8 @@ public final class HttpTextGenerator implements TextGenerator {
     private static final int PROBE_TIMEOUT_FLOOR_MS = 1_000;
     /** Thread-safe once configured: shared by every generator, its probe and its request bodies. */
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTextGenerator.class);
+    private static final AtomicBoolean POOL_HINT_LOGGED = new AtomicBoolean();
 
     private final HttpModelSettings settings;
     private final String servedModel;
@@ -81,6 +86,10 @@ public final class HttpTextGenerator implements TextGenerator {
      */
     public static HttpTextGenerator open(HttpModelSettings settings) {
         Objects.requireNonNull(settings, "settings");
+        if (ResponseCompletionPool.startsThreadPerResponse() && POOL_HINT_LOGGED.compareAndSet(false, true)) {
+            LOG.info("each HTTP model call will start a thread to complete its response (the JDK's default for a common "
+                    + "pool below two threads); -D{}=2 avoids it", ResponseCompletionPool.PARALLELISM_PROPERTY);
+        }
         ExecutorService threads = Executors.newCachedThreadPool(daemon("http-send"));
         HttpClient client = HttpClient.newBuilder()
                 // servers stream over HTTP/1.1; an h2c upgrade attempt would only cost a round trip

@@ -4,6 +4,7 @@ import io.streamaligner.client.AlignmentClient;
 import io.streamaligner.client.AlignmentRequests;
 import io.streamaligner.client.ResponseListener;
 import io.streamaligner.eval.toymath.ToyMathQuestion;
+import io.streamaligner.inference.http.ResponseCompletionPool;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.AnswerFinal;
@@ -55,6 +56,7 @@ public final class HttpVsEmbedded {
     }
 
     public static void main(String[] args) throws Exception {
+        ResponseCompletionPool.preferCommonPool(); // as the command line does, before any CompletableFuture
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));

@@ -1,9 +1,12 @@
 package io.streamaligner.topology.cli;
 
+import io.streamaligner.inference.http.ResponseCompletionPool;
+
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +58,7 @@ public final class StreamAlignerCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     public static void main(String[] args) {
+        ResponseCompletionPool.preferCommonPool(); // first: the common pool reads its size once
         System.exit(newCommandLine().execute(args));
     }
 
