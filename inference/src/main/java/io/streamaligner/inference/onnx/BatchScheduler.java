@@ -46,6 +46,7 @@ final class BatchScheduler implements Runnable {
     private final AtomicLong prefilledTokens = new AtomicLong();
     private final AtomicLong reusedTokens = new AtomicLong();
     private final AtomicLong decodeSteps = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong forwardNanos = new AtomicLong();
 
     // engine-thread state
@@ -74,7 +75,8 @@ final class BatchScheduler implements Runnable {
 
     /** What the engine has done so far. */
     EngineStatistics statistics() {
-        return new EngineStatistics(prefilledTokens.get(), reusedTokens.get(), decodeSteps.get(), forwardNanos.get());
+        return new EngineStatistics(prefilledTokens.get(), reusedTokens.get(), decodeSteps.get(), generatedTokens.get(),
+                forwardNanos.get());
     }
 
     /** Queues sequences; they join the running batch at the next step boundary, together. */
@@ -228,6 +230,7 @@ final class BatchScheduler implements Runnable {
             int lastPosition = forward.lastSequenceLength() - 1;
             lastPassRows = new DecodingSequence[pass.size()];
             lastPassPadding = new int[pass.size()];
+            generatedTokens.addAndGet(pass.size());
             for (int i = 0; i < pass.size(); i++) {
                 DecodingSequence sequence = pass.get(i);
                 int length = sequence.promptIds().length;
@@ -407,6 +410,7 @@ final class BatchScheduler implements Runnable {
         List<DecodingSequence> finished = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             if (rows[r] != null) {
+                generatedTokens.incrementAndGet();
                 forward.copyLogits(r, 0, rows[r].logits());
                 if (rows[r].accept()) {
                     int cached = length + 1 - padding[r];

@@ -50,10 +50,13 @@ class BatchSchedulerTest {
                 alone.addAll(engine.run(List.of(request)));
             }
 
+            long generatedBefore = engine.scheduler.statistics().generatedTokens();
             List<Completion> together = engine.run(raggedRequests());
 
             assertSameOutput(together, alone);
             assertThat(together).extracting(Completion::generatedTokens).contains(3, 17, 25, 40);
+            assertThat(engine.scheduler.statistics().generatedTokens() - generatedBefore)
+                    .isEqualTo(together.stream().mapToLong(Completion::generatedTokens).sum());
         }
     }
 
