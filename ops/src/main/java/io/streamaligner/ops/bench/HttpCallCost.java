@@ -1,7 +1,5 @@
 package io.streamaligner.ops.bench;
 
-import io.streamaligner.client.AlignmentRequests;
-import io.streamaligner.eval.toymath.ToyMathQuestion;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
@@ -65,12 +63,7 @@ public final class HttpCallCost {
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
         double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "60"));
-        List<AlignmentRequest> requests = new ArrayList<>();
-        List<ToyMathQuestion> sampled = ToyMathQuestion.sample(7, questions);
-        for (int i = 0; i < questions; i++) {
-            requests.add(AlignmentRequests.builder("q" + i, sampled.get(i).text())
-                    .setGeneration(AlignmentRequests.greedy()).build());
-        }
+        List<AlignmentRequest> requests = ToyRequests.greedy(7, questions); // http-vs-embedded's questions
         StreamAlignerConfig config = StreamAlignerConfig.fromSettings(Map.of());
         Map<Arm, List<Measured>> measured = new HashMap<>();
         try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(config.upstream().folder(), config.engine());

@@ -1,9 +1,7 @@
 package io.streamaligner.ops.bench;
 
 import io.streamaligner.client.AlignmentClient;
-import io.streamaligner.client.AlignmentRequests;
 import io.streamaligner.client.ResponseListener;
-import io.streamaligner.eval.toymath.ToyMathQuestion;
 import io.streamaligner.inference.http.ResponseCompletionPool;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
 import io.streamaligner.schemas.AlignmentRequest;
@@ -62,7 +60,7 @@ public final class HttpVsEmbedded {
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
         double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "150"));
         Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
-        List<AlignmentRequest> requests = requests(prompts);
+        List<AlignmentRequest> requests = ToyRequests.greedy(7, prompts);
 
         Map<Arm, List<Measured>> measured = new HashMap<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -113,16 +111,6 @@ public final class HttpVsEmbedded {
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
-    }
-
-    private static List<AlignmentRequest> requests(int count) {
-        List<ToyMathQuestion> questions = ToyMathQuestion.sample(7, count);
-        List<AlignmentRequest> requests = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            requests.add(AlignmentRequests.builder("q" + i, questions.get(i).text())
-                    .setGeneration(AlignmentRequests.greedy()).build());
-        }
-        return requests;
     }
 
     private static StreamAlignerConfig config(String servers, Map<String, String> kafkaOverrides, Map<String, String> models) {

@@ -1,7 +1,5 @@
 package io.streamaligner.ops.bench;
 
-import io.streamaligner.client.AlignmentRequests;
-import io.streamaligner.eval.toymath.ToyMathQuestion;
 import io.streamaligner.inference.TextGenerator;
 import io.streamaligner.inference.onnx.EngineStatistics;
 import io.streamaligner.inference.onnx.OnnxTextGenerator;
@@ -48,12 +46,7 @@ public final class PrefixReuse {
         int questions = Integer.parseInt(BenchOptions.option(args, "--questions", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
-        List<AlignmentRequest> requests = new ArrayList<>();
-        List<ToyMathQuestion> sampled = ToyMathQuestion.sample(11, questions);
-        for (int i = 0; i < questions; i++) {
-            requests.add(AlignmentRequests.builder("q" + i, sampled.get(i).text())
-                    .setGeneration(AlignmentRequests.greedy()).build());
-        }
+        List<AlignmentRequest> requests = ToyRequests.greedy(11, questions);
         Map<Boolean, List<Measured>> measured = new HashMap<>();
         long cacheBytes = StreamAlignerConfig.fromSettings(Map.of()).engine().prefixCacheBytes();
         try (LoadedModels off = open(0)) {
