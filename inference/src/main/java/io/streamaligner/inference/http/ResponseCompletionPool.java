@@ -8,8 +8,8 @@ import java.util.concurrent.ForkJoinPool;
  * {@code sendAsync} exchange with one stage on {@code CompletableFuture}'s default executor, whatever executor the client
  * was given. When the common {@link ForkJoinPool} has a parallelism below two — the JVM's choice on a machine with two
  * CPUs or fewer — that executor starts a new thread for every task: one thread start per model call. On the two-core
- * development machine that was a third of the CPU time the HTTP backend added to a call (measured with
- * {@code ops/bench/http-vs-embedded.sh}'s models and prompts, HTTP arm alone, with and without the setting below).
+ * development machine that was about a fifth of the CPU time the HTTP backend added to an answer
+ * ({@code ops/bench/http-call-cost.sh}: 11.0 ms more than the embedded engine's, 8.6 with the setting below).
  *
  * <p>The common pool's parallelism is read once, when the pool is first used, so only a program's {@code main} can set
  * it in time: the command line and the benchmark programs call {@link #preferCommonPool()} first. An application that
