@@ -177,11 +177,12 @@ final class BatchScheduler implements Runnable {
             keepLiveRows(first.slices, first.merged);
             boolean batchWasIdle = first.merged.isEmpty();
             List<DecodingSequence> fresh = new ArrayList<>();
-            List<DecodingSequence> resuming = new ArrayList<>();
-            KvCache resumed = resume(newcomers, resuming, fresh);
-            if (resumed != null) {
-                prefills.add(resumed);
-                first.take(resumed, resuming, resumed.length());
+            for (Resumption resumption : resumptions(newcomers, fresh)) {
+                KvCache resumed = resume(resumption, fresh);
+                if (resumed != null) {
+                    prefills.add(resumed);
+                    first.take(resumed, resumption.rows(), resumed.length());
+                }
             }
             int[] lengths = fresh.stream().mapToInt(s -> s.promptIds().length).toArray();
             for (int[] group : PrefillGroups.split(lengths)) {
@@ -249,18 +250,17 @@ final class BatchScheduler implements Runnable {
         }
     }
 
+    /** Newcomers that resume together in one pass, each with the kept cache it continues. */
+    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches) {
+    }
+
     /**
-     * Prefills together the newcomers whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept
-     * cache, each on top of the one sharing the most (copied: it stays kept), so that only the rest of each prompt runs.
-     * One pass runs the same number of tokens for every row, the longest rest among them: a row with a shorter rest
-     * runs a few of its kept tokens again, so that its past and its new tokens meet without a hole.
-     *
-     * @param resuming filled with the sequences the returned cache holds, in its row order
-     * @param fresh    filled with the others, to prefill in full
-     * @return the resuming rows' cache (rows left-padded to its length), or null when none resumes
+     * Sorts the newcomers: those whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept cache
+     * resume on top of the one sharing the most, in passes of similar rests ({@link PrefillGroups}, as fresh prompts
+     * are grouped: a pass runs its longest rest for every row); the others go to {@code fresh}, to prefill in full.
      */
-    private KvCache resume(List<DecodingSequence> newcomers, List<DecodingSequence> resuming,
-                           List<DecodingSequence> fresh) throws OrtException {
+    private List<Resumption> resumptions(List<DecodingSequence> newcomers, List<DecodingSequence> fresh) {
+        List<DecodingSequence> resuming = new ArrayList<>();
         List<PrefixCache.Match> matches = new ArrayList<>();
         for (DecodingSequence sequence : newcomers) {
             int[] prompt = sequence.promptIds();
@@ -273,9 +273,38 @@ final class BatchScheduler implements Runnable {
                 fresh.add(sequence);
             }
         }
+        int[] rests = new int[resuming.size()];
+        for (int i = 0; i < rests.length; i++) {
+            rests[i] = resuming.get(i).promptIds().length - matches.get(i).sharedTokens();
+        }
+        List<Resumption> passes = new ArrayList<>();
+        for (int[] group : PrefillGroups.split(rests)) {
+            List<DecodingSequence> rows = new ArrayList<>(group.length);
+            List<PrefixCache.Match> kept = new ArrayList<>(group.length);
+            for (int index : group) {
+                rows.add(resuming.get(index));
+                kept.add(matches.get(index));
+            }
+            passes.add(new Resumption(rows, kept));
+        }
+        return passes;
+    }
+
+    /**
+     * Prefills one pass of resuming rows, each on top of its kept cache (copied: it stays kept), so that only the rest
+     * of each prompt runs. The pass runs the same number of tokens for every row, the longest rest among them: a row
+     * with a shorter rest runs a few of its kept tokens again, so that its past and its new tokens meet without a hole.
+     * A row whose prompt is too short to keep {@value #MIN_REUSED_TOKENS} tokens beside that rest moves to
+     * {@code fresh}.
+     *
+     * @param resumption the pass's rows, in the returned cache's row order once those moved to {@code fresh} are gone
+     * @return the rows' cache (rows left-padded to its length), or null when none is left to resume
+     */
+    private KvCache resume(Resumption resumption, List<DecodingSequence> fresh) throws OrtException {
+        List<DecodingSequence> resuming = resumption.rows();
+        List<PrefixCache.Match> matches = resumption.matches();
         int seq = 0;
         for (boolean settled = false; !settled; ) {
-            // a row whose prompt is too short to keep enough of its past beside the longest rest prefills in full
             seq = 0;
             for (int i = 0; i < resuming.size(); i++) {
                 seq = Math.max(seq, resuming.get(i).promptIds().length - matches.get(i).sharedTokens());

@@ -206,6 +206,60 @@ class BatchSchedulerTest {
     }
 
     @Test
+    void shouldResumeRowsOfVeryDifferentRestsEachOnAllItsKeptTokens() throws Exception {
+        // one conversation grows by a short sentence, the other by a long one: one pass for both would run the long
+        // rest for each row, re-running most of the short one's kept tokens (or prefilling it in full)
+        List<String> questions = List.of("What is 12 + 30 - 7?", "Tom has 14 apples and buys 9 more. How many now?");
+        List<String> grownBy = List.of("", " Then he gives 3 apples to each of his 4 friends and keeps the rest of the"
+                + " apples in a big basket by the door.");
+        List<Completion> full;
+        try (Harness withoutReuse = new Harness("upstream", 8, 0)) {
+            full = withoutReuse.run(grownConversations(withoutReuse, questions, grownBy, List.of(0, 1)));
+        }
+        long[] reusedAlone = new long[questions.size()];
+        for (int i = 0; i < questions.size(); i++) {
+            try (Harness alone = new Harness("upstream", 8, 1L << 24)) {
+                List<CompletionRequest> second = grownConversations(alone, questions, grownBy, List.of(i));
+                long before = alone.scheduler.statistics().reusedPromptTokens();
+                alone.run(second);
+                reusedAlone[i] = alone.scheduler.statistics().reusedPromptTokens() - before;
+            }
+        }
+        try (Harness together = new Harness("upstream", 8, 1L << 24)) {
+            List<CompletionRequest> second = grownConversations(together, questions, grownBy, List.of(0, 1));
+            long before = together.scheduler.statistics().reusedPromptTokens();
+
+            List<Completion> resumed = together.run(second);
+
+            assertSameOutput(resumed, full);
+            assertThat(reusedAlone[0]).as("the short rest's row, alone").isPositive();
+            assertThat(reusedAlone[1]).as("the long rest's row, alone").isPositive();
+            assertThat(together.scheduler.statistics().reusedPromptTokens() - before)
+                    .as("each row reuses what it reuses alone").isEqualTo(reusedAlone[0] + reusedAlone[1]);
+        }
+    }
+
+    /**
+     * Runs the conversations' first rounds on {@code engine}; returns the second-round requests of those {@code chosen},
+     * each prompt grown by its first round's text and its {@code grownBy} text.
+     */
+    private static List<CompletionRequest> grownConversations(Harness engine, List<String> questions,
+                                                              List<String> grownBy, List<Integer> chosen) {
+        List<CompletionRequest> first = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            first.add(CompletionRequest.greedy("c" + i, prompt(questions.get(i)), 8));
+        }
+        List<Completion> written = engine.run(first);
+        List<CompletionRequest> second = new ArrayList<>();
+        for (int i : chosen) {
+            String prefix = written.get(i).text().strip() + grownBy.get(i);
+            second.add(CompletionRequest.greedy("c" + i, TOY.upstreamPrompt("", questions.get(i), prefix), 6)
+                    .withMinNewTokens(6));
+        }
+        return second;
+    }
+
+    @Test
     void shouldPrefillInFullAPromptThatSharesTooLittleWithEveryKeptCache() throws Exception {
         try (Harness engine = new Harness("upstream", 8, 1L << 24)) {
             engine.run(List.of(CompletionRequest.greedy("k", prompt("What is 12 + 30 - 7?"), 8)));
