@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Parses the data of one stream event into a {@link StreamChunk}: {@code choices[0].delta.content} from the chat
- * endpoint, {@code choices[0].text} from the completions endpoint, {@code finish_reason}, {@code stop_reason} (SGLang's
+ * Parses the data of one stream event, or a whole response, into a {@link StreamChunk}: {@code choices[0].delta.content}
+ * from the chat endpoint's stream ({@code choices[0].message.content} when answered whole), {@code choices[0].text}
+ * from the completions endpoint, {@code finish_reason}, {@code stop_reason} (SGLang's
  * {@code matched_stop}), {@code usage}, and {@code error} objects (OpenAI's {@code {"error": {"message": …}}} or TGI's
  * {@code {"error": "…"}}). Thread-safe.
  */
@@ -30,6 +31,20 @@ final class ChunkParser {
      * @throws MalformedChunkException if the data is not a JSON object of the expected shape
      */
     StreamChunk parse(String data) {
+        return parse(data, "delta");
+    }
+
+    /**
+     * A response answered whole ({@code stream: false}): its one choice as one chunk.
+     *
+     * @throws MalformedChunkException if the body is not a JSON object of the expected shape
+     */
+    StreamChunk parseWhole(String body) {
+        return parse(body, "message");
+    }
+
+    /** @param chatField where the chat endpoint puts the text: {@code delta} in a stream, {@code message} whole */
+    private StreamChunk parse(String data, String chatField) {
         JsonNode root;
         try {
             root = json.readTree(data);
@@ -52,14 +67,14 @@ final class ChunkParser {
             throw new MalformedChunkException("choices is not an array of objects", data);
         }
         JsonNode choice = choices.get(0);
-        JsonNode content = api == ApiKind.CHAT ? choice.path("delta").get("content") : choice.get("text");
+        JsonNode content = api == ApiKind.CHAT ? choice.path(chatField).get("content") : choice.get("text");
         String text;
         if (content == null || content.isNull()) {
             text = "";
         } else if (content.isTextual()) {
             text = content.textValue();
         } else {
-            throw new MalformedChunkException((api == ApiKind.CHAT ? "delta.content" : "text") + " is not a string",
+            throw new MalformedChunkException((api == ApiKind.CHAT ? chatField + ".content" : "text") + " is not a string",
                     data);
         }
         // vLLM names the stop that ended generation stop_reason, SGLang matched_stop

@@ -6,6 +6,7 @@ import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
+import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.TextGenerator;
 
 import org.slf4j.Logger;
@@ -33,9 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model served by an OpenAI-compatible server (vLLM, SGLang, llama.cpp, TGI, Ollama, OpenAI, or our own
- * {@code serve}), behind the asynchronous {@link TextGenerator} contract: each {@link #submit} posts one streaming
+ * {@code serve}), behind the asynchronous {@link TextGenerator} contract: each {@link #submit} posts one
  * request on the JDK's {@link HttpClient} and returns at once; the text arrives as server-sent events, read line by
- * line on the client's selector thread, and goes to the listener as it comes.
+ * line on the client's selector thread, and goes to the listener as it comes. A request whose caller takes no pieces
+ * ({@link DeltaListener#NONE}) and cuts nothing ({@link StopCondition#NEVER}) is asked with {@code stream: false}
+ * instead, and its text read whole: no event per token to write, read and parse.
  *
  * <p>Each submit is one attempt: the failure says whether a retry may help and how long the server asked to wait
  * ({@link HttpFailures}), and the caller, which owns the request's deadline and attempt budget, decides. A watchdog
@@ -125,13 +128,15 @@ public final class HttpTextGenerator implements TextGenerator {
         if (closed.get()) {
             return Generation.failed(closedError());
         }
+        // a caller that takes no pieces and cuts nothing gets the text whole: no event to write, read and parse per token
+        boolean whole = listener == DeltaListener.NONE && request.stop() == StopCondition.NEVER;
         byte[] body;
         try {
-            body = bodies.buildBytes(request);
+            body = bodies.buildBytes(request, !whole);
         } catch (IllegalArgumentException e) {
             return Generation.failed(new GenerationException("request " + request.id() + ": " + e.getMessage(), e));
         }
-        StreamingCall call = new StreamingCall(request, listener, endpoint, parser, settings.endOfAnswerToken(),
+        StreamingCall call = new StreamingCall(request, listener, endpoint, parser, whole, settings.endOfAnswerToken(),
                 inFlight::remove);
         inFlight.add(call);
         if (closed.get()) {
@@ -140,7 +145,7 @@ public final class HttpTextGenerator implements TextGenerator {
         }
         HttpRequest.Builder http = HttpRequest.newBuilder(endpointUri)
                 .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
+                .header("Accept", whole ? "application/json" : "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.apiKey().value().ifPresent(key -> http.header("Authorization", "Bearer " + key));
         HttpRequest built = http.build();

@@ -9,8 +9,8 @@ import io.streamaligner.inference.CompletionRequest;
 import java.util.Objects;
 
 /**
- * Turns a {@link CompletionRequest} into the JSON body of one streaming chat or completions request; what differs
- * between servers comes from {@link ServerKind}. Thread-safe.
+ * Turns a {@link CompletionRequest} into the JSON body of one chat or completions request, streamed or answered whole;
+ * what differs between servers comes from {@link ServerKind}. Thread-safe.
  */
 final class RequestBodyBuilder {
 
@@ -28,7 +28,7 @@ final class RequestBodyBuilder {
      * @throws IllegalArgumentException if the request cannot be sent to this server: a sampling parameter it does not
      *                                  take, no chat turns for the chat API, a continuation OpenAI cannot do
      */
-    ObjectNode build(CompletionRequest request) {
+    ObjectNode build(CompletionRequest request, boolean stream) {
         ServerKind server = settings.server();
         server.check(request.sampling(), request.minNewTokens());
         ObjectNode body = json.createObjectNode();
@@ -38,9 +38,11 @@ final class RequestBodyBuilder {
         } else {
             server.writeCompletionsPrompt(body, request.prompt(), settings.bosToken());
         }
-        body.put("stream", true);
-        // a last chunk with empty choices carries the token counts; vLLM refuses stream_options without stream: true
-        body.putObject("stream_options").put("include_usage", true);
+        body.put("stream", stream);
+        if (stream) {
+            // a last chunk with empty choices carries the token counts; vLLM refuses stream_options without streaming
+            body.putObject("stream_options").put("include_usage", true);
+        }
         // always sent: the stop cut closes the connection, but not every server stops generating when it sees that
         body.put(server.maxTokensField(settings.api()), request.maxNewTokens());
         server.writeSampling(body, request.sampling(), request.minNewTokens());
@@ -52,9 +54,9 @@ final class RequestBodyBuilder {
     }
 
     /** {@link #build} as the bytes to post. */
-    byte[] buildBytes(CompletionRequest request) {
+    byte[] buildBytes(CompletionRequest request, boolean stream) {
         try {
-            return json.writeValueAsBytes(build(request));
+            return json.writeValueAsBytes(build(request, stream));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write a request body: " + e.getMessage(), e);
         }

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One request streamed from the server: the body's lines go through the {@link SseEventReader}, the
- * {@link ChunkParser} and the {@link StreamAssembler}; the call completes at the first of the stop cut, the
+ * One request to the server, streamed or answered whole. Streamed, the body's lines go through the
+ * {@link SseEventReader}, the {@link ChunkParser} and the {@link StreamAssembler}; answered whole, the body is one
+ * chunk for the same parser and assembler. The call completes at the first of the stop cut, the
  * end-of-answer token, the server's finish, a failure, a timeout found by the generator's watchdog, or a
  * cancellation, and then closes the stream (which closes its connection, so a server that watches for disconnects
  * stops generating) — except after the server's own finish, when it reads the body's last bytes so that the
@@ -29,6 +30,8 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     private final CompletionRequest request;
     private final String endpoint;
     private final ChunkParser parser;
+    /** Asked with {@code stream: false}: the text comes in one JSON body, not as events. */
+    private final boolean whole;
     private final StreamAssembler assembler;
     private final SseEventReader events = new SseEventReader();
     private final CompletableFuture<Completion> completion = new CompletableFuture<>();
@@ -45,11 +48,12 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     private volatile boolean heardFromServer;
     private boolean sawDone;
 
-    StreamingCall(CompletionRequest request, DeltaListener listener, String endpoint, ChunkParser parser,
+    StreamingCall(CompletionRequest request, DeltaListener listener, String endpoint, ChunkParser parser, boolean whole,
                   Optional<String> endOfAnswerToken, Consumer<StreamingCall> onEnd) {
         this.request = request;
         this.endpoint = endpoint;
         this.parser = parser;
+        this.whole = whole;
         this.onEnd = onEnd;
         DeltaListener guarded = (id, delta) -> {
             if (!completion.isDone()) {
@@ -92,6 +96,14 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
                     });
         }
         String type = response.headers().firstValue("Content-Type").orElse("");
+        if (whole) {
+            streaming = true;
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
+                    body -> {
+                        onWholeBody(body);
+                        return null;
+                    });
+        }
         if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
             return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.discarding(), ignored -> {
                 end(null, new GenerationException("request " + request.id() + ": " + endpoint
@@ -156,6 +168,41 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         } else if (!completion.isDone()) {
             end(null, HttpFailures.stream(request.id(), endpoint, sawDone
                     ? "ended with [DONE] but no finish_reason" : "ended before the server finished"));
+        }
+    }
+
+    /**
+     * The whole response of a call asked with {@code stream: false}, read to its end: the connection goes back to the
+     * pool first, then the call ends with the text or the failure.
+     */
+    private void onWholeBody(String body) {
+        lastActivityNanos = System.nanoTime();
+        heardFromServer = true;
+        closeStream(true);
+        try {
+            StreamChunk chunk = parser.parseWhole(body);
+            if (chunk.error().isPresent()) {
+                end(null, HttpFailures.stream(request.id(), endpoint, "answered an error: "
+                        + ChunkParser.excerpt(chunk.error().get())));
+                return;
+            }
+            if (chunk.finishReason().isEmpty()) {
+                end(null, HttpFailures.stream(request.id(), endpoint, "answered without a finish_reason: "
+                        + ChunkParser.excerpt(body)));
+                return;
+            }
+            chunk.usage().ifPresent(assembler::usage);
+            if (!assembler.append(chunk.text())) {
+                assembler.serverFinished(chunk.finishReason().get(), chunk.stopReason());
+            }
+            end(assembler.completion(System.nanoTime() - startedNanos), null);
+        } catch (ChunkParser.MalformedChunkException e) {
+            end(null, HttpFailures.stream(request.id(), endpoint, "broke: " + e.getMessage()));
+        } catch (InferenceException e) {
+            end(null, e);
+        } catch (RuntimeException e) {
+            // the caller's listener threw: not the server's fault, and not worth a retry
+            end(null, new GenerationException("request " + request.id() + ": " + e, e));
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamaligner.inference.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamaligner.inference.ChatTurns;
+import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
 import io.streamaligner.inference.FinishReason;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -360,6 +362,85 @@ class HttpTextGeneratorTest {
 
         assertThat(body.get("add_generation_prompt").asBoolean()).isTrue();
         assertThat(body.has("continue_final_message")).isFalse();
+    }
+
+    // ---- answered whole: a caller that takes no pieces and cuts nothing ----
+
+    private static final String WHOLE_CHAT = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+            + "\"message\":{\"role\":\"assistant\",\"content\":\" So 7 + 5 = 12.\"},\"finish_reason\":\"stop\","
+            + "\"stop_reason\":null}],\"usage\":{\"prompt_tokens\":27,\"completion_tokens\":9,\"total_tokens\":36}}";
+
+    private Completion answeredWhole(HttpModelSettings settings, CompletionRequest request, String body) throws Exception {
+        server.answering(LocalOpenAiServer.status(200, Map.of("Content-Type", "application/json"), body));
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings)) {
+            return completionOf(generator.submit(request, DeltaListener.NONE));
+        }
+    }
+
+    @Test
+    void shouldAskForTheTextWholeWhenTheCallerTakesNoPiecesAndCutsNothing() throws Exception {
+        Completion completion = answeredWhole(settings(server, ServerKind.VLLM, ApiKind.CHAT), chatRequest("r1"),
+                WHOLE_CHAT);
+
+        assertThat(completion.text()).isEqualTo(" So 7 + 5 = 12.");
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.EOS);
+        assertThat(completion.promptTokens()).isEqualTo(27);
+        assertThat(completion.generatedTokens()).isEqualTo(9);
+        LocalOpenAiServer.Received sent = server.onlyCompletionRequest();
+        assertThat(sent.json().get("stream").asBoolean()).isFalse();
+        assertThat(sent.json().has("stream_options")).as("vLLM refuses stream_options without streaming").isFalse();
+        assertThat(sent.header("Accept")).contains("application/json");
+    }
+
+    @Test
+    void shouldCutAWholeTextAtTheEndOfAnswerTokenTheServerLeftIn() throws Exception {
+        String body = WHOLE_CHAT.replace(" So 7 + 5 = 12.", " So 7 + 5 = 12." + END_OF_ANSWER + " More.");
+
+        Completion completion = answeredWhole(settings(server, ServerKind.GENERIC, ApiKind.CHAT)
+                .withEndOfAnswerToken(END_OF_ANSWER), chatRequest("r1"), body);
+
+        assertThat(completion.text()).isEqualTo(" So 7 + 5 = 12.");
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.END_OF_ANSWER);
+    }
+
+    @Test
+    void shouldReadAWholeCompletionsAnswerAndItsLengthFinish() throws Exception {
+        String body = "{\"choices\":[{\"index\":0,\"text\":\" Zürich is\",\"finish_reason\":\"length\"}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8}}";
+
+        Completion completion = answeredWhole(settings(server, ServerKind.VLLM, ApiKind.COMPLETIONS), textRequest("r1"),
+                body);
+
+        assertThat(completion.text()).isEqualTo(" Zürich is");
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
+    void shouldFailAWholeAnswerWithoutAFinishReasonOrNotJson() throws Exception {
+        server.answering(LocalOpenAiServer.status(200, Map.of("Content-Type", "application/json"),
+                WHOLE_CHAT.replace("\"finish_reason\":\"stop\",", "")));
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
+            assertThat(failureOf(generator.submit(chatRequest("r1"), DeltaListener.NONE))
+                    .getMessage()).contains("without a finish_reason");
+        }
+        server.answering(LocalOpenAiServer.status(200, Map.of("Content-Type", "text/html"), "<html>hi</html>"));
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
+            GenerationException failure = failureOf(generator.submit(chatRequest("r2"),
+                    DeltaListener.NONE));
+            assertThat(failure.getMessage()).contains("not JSON");
+            assertThat(failure.retryable()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldStreamWhenTheCallerCutsTheTextEvenIfItTakesNoPieces() throws Exception {
+        server.answering(server.replay("vllm-chat.txt"));
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
+            completionOf(generator.submit(chatRequest("r1", CONTINUED, text -> StopCondition.NO_STOP),
+                    DeltaListener.NONE));
+        }
+
+        assertThat(server.onlyCompletionRequest().json().get("stream").asBoolean()).isTrue();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.streamaligner.topology.processor;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.InferenceException;
@@ -87,6 +88,14 @@ public final class InferenceStage<W> {
          * call's text ({@link #speculate}) comes marked so, and again unmarked from index 0 once the call is adopted.
          */
         default void streamed(String requestId, W work, String piece, int index, boolean speculative) {
+        }
+
+        /**
+         * Whether {@link #streamed} does anything with the pieces. A step that takes only the completion lets the
+         * backend answer it whole (an HTTP server then writes no event per token, and the client parses none).
+         */
+        default boolean takesPieces() {
+            return false;
         }
 
         /** The model answered; forward the results. {@code pieces}: how many pieces were streamed before. */
@@ -428,7 +437,8 @@ public final class InferenceStage<W> {
         call.attemptText.setLength(0);
         call.deadlineNanos = now + settings.callTimeout().toNanos();
         try {
-            call.generation = generator.submit(request, (id, delta) -> arrived.add(delta));
+            call.generation = generator.submit(request, step.takesPieces() ? (id, delta) -> arrived.add(delta)
+                    : DeltaListener.NONE);
         } catch (RuntimeException broken) {
             // the contract is a failed Generation, not a throw; a backend that throws fails its item the same way
             call.invalid = broken;

@@ -114,6 +114,11 @@ public final class UpstreamStep implements Processor<String, AlignedPrefix, Stri
     }
 
     @Override
+    public boolean takesPieces() {
+        return true; // they go to upstream-tokens as they come
+    }
+
+    @Override
     public void streamed(String requestId, AlignedPrefix prefix, String piece, int index, boolean speculative) {
         forward(requestId, prefix, piece, index, null, speculative);
     }

@@ -32,6 +32,11 @@ final class ControlledGenerator implements TextGenerator {
             this.listener = listener;
         }
 
+        /** What the stage handed the backend for the call's pieces. */
+        DeltaListener listener() {
+            return listener;
+        }
+
         /** The backend writes {@code piece}. */
         Call stream(String piece) {
             text.append(piece);

@@ -4,6 +4,7 @@ import io.streamaligner.topology.metrics.LoopMetrics;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -26,6 +27,7 @@ class InferenceStageTest {
     private final ControlledGenerator generator = new ControlledGenerator();
     private final List<String> outcomes = new ArrayList<>();
     private final List<String> streamed = new ArrayList<>();
+    private boolean stepTakesPieces = true;
     private final InferenceStage.Step<String> step = new InferenceStage.Step<>() {
         @Override
         public CompletionRequest request(String requestId, String work) {
@@ -38,6 +40,11 @@ class InferenceStageTest {
         @Override
         public int round(String work) {
             return Integer.parseInt(work.substring(0, work.indexOf(':')));
+        }
+
+        @Override
+        public boolean takesPieces() {
+            return stepTakesPieces;
         }
 
         @Override
@@ -131,6 +138,19 @@ class InferenceStageTest {
 
         assertThat(streamed).containsExactly("r1#0=One", "r1#1= two", "r1#2= three.");
         assertThat(outcomes).containsExactly("r1 completed: One two three.");
+    }
+
+    @Test
+    void shouldLetTheBackendAnswerWholeWhenTheStepTakesNoPieces() {
+        stepTakesPieces = false;
+        InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
+        stage.add("r1", "1:x");
+
+        assertThat(generator.last("r1").listener()).isSameAs(DeltaListener.NONE);
+        generator.last("r1").stream("One two.").complete(FinishReason.STOP);
+        stage.tick();
+
+        assertThat(outcomes).containsExactly("r1 completed: One two.");
     }
 
     @Test
