@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param servedModel       the {@code model} field of every request; empty to use the first model the server lists
  * @param apiKey            sent as {@code Authorization: Bearer <key>}, or {@link ApiKey#NONE}
  * @param connectTimeout    how long a TCP (and TLS) connection may take
- * @param firstByteTimeout  how long the server may take to start streaming a response (queueing and prefill)
+ * @param firstByteTimeout  how long the server may take to start streaming a response (queueing and prefill), or to
+ *                          send a response asked whole
  * @param chunkTimeout      how long the server may go silent between two stream lines once it has started
  * @param endOfAnswerToken  the aligner's "answer complete" token ({@code <|end_of_answer|>}), sent as a stop string and
  *                          reported as {@link io.streamaligner.inference.FinishReason#END_OF_ANSWER}
