@@ -61,6 +61,17 @@ final class HttpFailures {
     }
 
     /** The exchange failed below HTTP: a refused or reset connection, a connect or header timeout. */
+    /**
+     * Whether {@code error} says the connection closed before the answer's first byte, as a pooled connection the
+     * server dropped while idle does. The JDK's client marks it {@code ConnectionExpiredException} (an internal class,
+     * so known here by name) and retries it by itself for idempotent methods only; for a POST it hands over the
+     * header parser's own error.
+     */
+    static boolean isStalePooledConnection(Throwable error) {
+        return error instanceof IOException && (error.getClass().getSimpleName().equals("ConnectionExpiredException")
+                || String.valueOf(error.getMessage()).contains("header parser received no bytes"));
+    }
+
     static GenerationException transport(String requestId, String endpoint, Throwable error) {
         String what;
         if (error instanceof HttpConnectTimeoutException) {

@@ -148,25 +148,30 @@ public final class HttpTextGenerator implements TextGenerator {
                 .header("Accept", whole ? "application/json" : "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.apiKey().value().ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        HttpRequest built = http.build();
+        send(call, http.build());
+        return call;
+    }
+
+    /**
+     * Sends on a thread of ours: with the inline executor above, resolving the host and opening a connection would
+     * otherwise happen on the caller's (a stream thread's) thread.
+     */
+    private void send(StreamingCall call, HttpRequest built) {
         try {
-            // sending starts on a thread of ours: with the inline executor above, resolving the host and opening a
-            // connection would otherwise happen on the caller's (a stream thread's) thread
             senders.execute(() -> {
                 if (call.completion().isDone()) {
                     return; // cancelled (or the generator closed) before it was sent
                 }
                 try {
-                    call.exchangeStarted(client.sendAsync(built, call::bodySubscriber));
+                    call.exchangeStarted(client.sendAsync(built, call::bodySubscriber), () -> send(call, built));
                 } catch (RuntimeException e) {
-                    call.abort(new GenerationException("request " + request.id() + ": " + endpoint + " could not be sent: "
-                            + e.getMessage(), e));
+                    call.abort(new GenerationException("request " + call.requestId() + ": " + endpoint
+                            + " could not be sent: " + e.getMessage(), e));
                 }
             });
         } catch (RejectedExecutionException e) {
             call.abort(closedError()); // closed meanwhile
         }
-        return call;
     }
 
     /** How many requests are streaming now. */

@@ -39,6 +39,8 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     /** Told once the call is over and its stream closed (or read to its end). */
     private final Consumer<StreamingCall> onEnd;
     private final AtomicBoolean streamClosed = new AtomicBoolean();
+    /** Sent again once already, after a stale pooled connection. */
+    private final AtomicBoolean resent = new AtomicBoolean();
 
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<?> exchange;
@@ -67,12 +69,22 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         return request.id();
     }
 
-    void exchangeStarted(CompletableFuture<?> sent) {
+    /**
+     * The request went out as {@code sent}. A pooled connection that turns out closed before any byte of the answer
+     * came (the server dropped it while idle) is no attempt at all: the request is sent once more, on {@code resend},
+     * which the JDK's client does by itself only for idempotent methods.
+     */
+    void exchangeStarted(CompletableFuture<?> sent, Runnable resend) {
         exchange = sent;
         sent.whenComplete((ignored, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
+                if (!streaming && HttpFailures.isStalePooledConnection(cause) && !completion.isDone()
+                        && resent.compareAndSet(false, true)) {
+                    resend.run();
+                    return;
+                }
                 end(null, cause instanceof InferenceException inference ? inference
                         : HttpFailures.transport(request.id(), endpoint, cause));
             } else if (!completion.isDone() && !streaming) {
