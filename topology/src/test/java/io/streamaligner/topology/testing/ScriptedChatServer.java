@@ -28,7 +28,8 @@ import java.util.function.Function;
  * answers OpenAI-style streaming chat requests ({@code POST /v1/chat/completions}) for each question (the user
  * message) as its {@link Fault} says — a scripted answer written sentence by sentence over SSE, or a 500, a 429 with
  * {@code Retry-After}, a hang, a connection reset mid-stream, a malformed chunk. A user message with no scripted
- * answer can be answered whole by a function of it ({@link #replyWith}), as a teacher model answers its prompt.
+ * answer can be answered by a function of it ({@link #replyWith}), as a teacher model answers its prompt. A request
+ * with {@code "stream": false} gets its text in one JSON response, as OpenAI-compatible servers answer it.
  * {@code GET /v1/models} lists one model. It records when each question's requests came, and every user message.
  */
 public final class ScriptedChatServer implements AutoCloseable {
@@ -163,6 +164,7 @@ public final class ScriptedChatServer implements AutoCloseable {
                 prefix = message.path("content").asText();
             }
         }
+        boolean stream = request.path("stream").asBoolean(true);
         requestNanos.computeIfAbsent(question, q -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
         userMessages.add(question);
         switch (faults.getOrDefault(question, Fault.NONE)) {
@@ -187,6 +189,10 @@ public final class ScriptedChatServer implements AutoCloseable {
                 return false;
             }
             case MALFORMED -> {
+                if (!stream) {
+                    respond(out, 200, "{not json");
+                    return true;
+                }
                 startStream(out);
                 chunk(out, "{not json");
                 chunk(out, "[DONE]");
@@ -196,6 +202,10 @@ public final class ScriptedChatServer implements AutoCloseable {
                 Function<String, String> replyTo = reply;
                 if (!answers.containsKey(question) && replyTo != null) {
                     String text = replyTo.apply(question);
+                    if (!stream) {
+                        respond(out, 200, whole(text));
+                        return true;
+                    }
                     int third = Math.max(1, text.length() / 3);
                     startStream(out);
                     for (int from = 0; from < text.length(); from += third) {
@@ -208,6 +218,10 @@ public final class ScriptedChatServer implements AutoCloseable {
                 }
                 List<String> script = answers.getOrDefault(question, List.of());
                 int done = prefix.isBlank() ? 0 : prefix.split("(?<=[.!?])\\s+").length;
+                if (!stream) {
+                    respond(out, 200, whole(done < script.size() ? (done == 0 ? "" : " ") + script.get(done) : ""));
+                    return true;
+                }
                 startStream(out);
                 if (done < script.size()) {
                     String sentence = (done == 0 ? "" : " ") + script.get(done);
@@ -230,6 +244,14 @@ public final class ScriptedChatServer implements AutoCloseable {
         ObjectNode chunk = JSON.createObjectNode().put("object", "chat.completion.chunk").put("model", MODEL);
         chunk.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta").put("content", text);
         return chunk.toString();
+    }
+
+    /** A whole chat completion of {@code text}, finished by {@code stop}. */
+    private static String whole(String text) {
+        ObjectNode completion = JSON.createObjectNode().put("object", "chat.completion").put("model", MODEL);
+        ObjectNode choice = completion.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+        choice.putObject("message").put("role", "assistant").put("content", text);
+        return completion.toString();
     }
 
     private static String finish(String reason) {
