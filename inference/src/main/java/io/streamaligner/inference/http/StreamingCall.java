@@ -146,14 +146,21 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         }
         try {
             events.accept(line).ifPresent(this::onEvent);
-        } catch (ChunkParser.MalformedChunkException e) {
-            end(null, HttpFailures.stream(request.id(), endpoint, "broke: " + e.getMessage()));
-        } catch (InferenceException e) {
-            end(null, e);
         } catch (RuntimeException e) {
-            // the caller's listener or stop condition threw: not the server's fault, and not worth a retry
-            end(null, new GenerationException("request " + request.id() + ": " + e, e));
+            end(null, readingFailure(e));
         }
+    }
+
+    /** What a failure while taking the server's text ends the call with. */
+    private InferenceException readingFailure(RuntimeException error) {
+        if (error instanceof ChunkParser.MalformedChunkException) {
+            return HttpFailures.stream(request.id(), endpoint, "broke: " + error.getMessage());
+        }
+        if (error instanceof InferenceException inference) {
+            return inference;
+        }
+        // the caller's listener or stop condition threw: not the server's fault, and not worth a retry
+        return new GenerationException("request " + request.id() + ": " + error, error);
     }
 
     @Override
@@ -208,13 +215,8 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
                 assembler.serverFinished(chunk.finishReason().get(), chunk.stopReason());
             }
             end(assembler.completion(System.nanoTime() - startedNanos), null);
-        } catch (ChunkParser.MalformedChunkException e) {
-            end(null, HttpFailures.stream(request.id(), endpoint, "broke: " + e.getMessage()));
-        } catch (InferenceException e) {
-            end(null, e);
         } catch (RuntimeException e) {
-            // the caller's listener threw: not the server's fault, and not worth a retry
-            end(null, new GenerationException("request " + request.id() + ": " + e, e));
+            end(null, readingFailure(e));
         }
     }
 
