@@ -5,7 +5,6 @@ import io.streamaligner.inference.DeltaListener;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +14,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.streamaligner.inference.http.HttpTestSupport.chatRequest;
@@ -88,8 +86,8 @@ class StalePooledConnectionTest {
                 InputStream in = new BufferedInputStream(connection.getInputStream());
                 OutputStream out = connection.getOutputStream();
                 int answered = 0;
-                for (String head; (head = readHead(in)) != null; answered++) {
-                    in.readNBytes(contentLength(head));
+                for (String head; (head = RawHttp.readHead(in)) != null; answered++) {
+                    in.readNBytes(RawHttp.contentLength(head));
                     if (head.startsWith("GET")) {
                         respond(out, "{\"object\":\"list\",\"data\":[{\"id\":\"m\",\"object\":\"model\"}]}");
                         continue;
@@ -112,30 +110,6 @@ class StalePooledConnectionTest {
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-        }
-
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            byte[] end = {'\r', '\n', '\r', '\n'};
-            for (int b; (b = in.read()) != -1; ) {
-                head.write(b);
-                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                if (matched == end.length) {
-                    return head.toString(StandardCharsets.US_ASCII);
-                }
-            }
-            return null;
-        }
-
-        private static int contentLength(String head) {
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
-                    return Integer.parseInt(line.substring(colon + 1).strip());
-                }
-            }
-            return 0;
         }
 
         @Override

@@ -3,19 +3,17 @@ package io.streamaligner.topology.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamaligner.inference.http.RawHttp;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,12 +130,12 @@ public final class ScriptedChatServer implements AutoCloseable {
             InputStream in = new BufferedInputStream(connection.getInputStream());
             OutputStream out = connection.getOutputStream();
             while (true) {
-                String head = readHead(in);
+                String head = RawHttp.readHead(in);
                 if (head == null) {
                     return;
                 }
                 String[] requestLine = head.lines().findFirst().orElse("").split(" ");
-                int length = contentLength(head);
+                int length = RawHttp.contentLength(head);
                 byte[] body = in.readNBytes(length);
                 if (requestLine.length > 1 && requestLine[1].endsWith("/models")) {
                     respond(out, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL + "\",\"object\":\"model\"}]}");
@@ -289,34 +287,5 @@ public final class ScriptedChatServer implements AutoCloseable {
     private static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** The request line and headers, or null at the end of the connection. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        try {
-            for (int b; (b = in.read()) != -1; ) {
-                head.write(b);
-                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                if (matched == end.length) {
-                    return head.toString(StandardCharsets.US_ASCII);
-                }
-            }
-        } catch (SocketException closed) {
-            return null;
-        }
-        return null;
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
-                return Integer.parseInt(line.substring(colon + 1).strip());
-            }
-        }
-        return 0;
     }
 }
