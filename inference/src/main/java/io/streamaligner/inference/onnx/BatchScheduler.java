@@ -437,9 +437,9 @@ final class BatchScheduler implements Runnable {
         cache = next;
         List<KvCache.RowSlice> finishedSlices = new ArrayList<>();
         List<DecodingSequence> finished = new ArrayList<>();
+        generatedTokens.addAndGet(liveRows());
         for (int r = 0; r < count; r++) {
             if (rows[r] != null) {
-                generatedTokens.incrementAndGet();
                 forward.copyLogits(r, 0, rows[r].logits());
                 if (rows[r].accept()) {
                     int cached = length + 1 - padding[r];
