@@ -52,6 +52,8 @@ final class BatchScheduler implements Runnable {
     // engine-thread state
     /** Finished rows' caches, kept for later prompts that start the same way. */
     private final PrefixCache prefixes;
+    /** Memory of the caches this thread gathers and keeps, reused. */
+    private final KvBuffers buffers = new KvBuffers();
     /** Whether the log has said once that a finished request's cache was too large to keep. */
     private boolean toldTooLarge;
     /** (rows, kv_heads, length, head_dim) per layer; null while idle. */
@@ -343,7 +345,7 @@ final class BatchScheduler implements Runnable {
             reusedTokens.addAndGet(kept);
         }
         prefilledTokens.addAndGet((long) count * seq);
-        try (KvCache past = KvCache.gather(env, signature, pasts, pastLength)) {
+        try (KvCache past = KvCache.gather(env, signature, buffers, pasts, pastLength)) {
             return run(count, seq, ids, mask, positions, past);
         }
     }
@@ -369,7 +371,7 @@ final class BatchScheduler implements Runnable {
         }
         List<KvCache> split;
         try {
-            split = KvCache.splitRows(env, signature, slices);
+            split = KvCache.splitRows(env, signature, buffers, slices);
         } catch (OrtException | RuntimeException | OutOfMemoryError e) {
             LOG.warn("could not keep {} finished requests' KV caches for reuse: {}", slices.size(), e.toString());
             return;
@@ -473,7 +475,7 @@ final class BatchScheduler implements Runnable {
 
     private void replaceCache(List<KvCache.RowSlice> slices, List<DecodingSequence> kept) throws OrtException {
         int length = slices.stream().mapToInt(KvCache.RowSlice::count).max().orElse(0);
-        KvCache gathered = KvCache.gather(env, signature, slices, length);
+        KvCache gathered = KvCache.gather(env, signature, buffers, slices, length);
         closeCache();
         cache = gathered;
         rows = kept.toArray(DecodingSequence[]::new);

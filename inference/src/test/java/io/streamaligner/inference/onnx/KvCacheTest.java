@@ -6,11 +6,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KvCacheTest {
+
+    /** A pool holding {@code count} free buffers of {@code bytes}, every byte 0xFF (a NaN in fp32 and fp16). */
+    private static KvBuffers dirtied(int count, int bytes) {
+        KvBuffers buffers = new KvBuffers();
+        List<KvBuffers.Taken> taken = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            KvBuffers.Taken buffer = buffers.take(bytes);
+            for (int b = 0; b < bytes; b++) {
+                buffer.view().put(b, (byte) 0xFF);
+            }
+            taken.add(buffer);
+        }
+        taken.forEach(buffer -> buffers.give(buffer.pooled()));
+        return buffers;
+    }
 
     @ParameterizedTest
     @CsvSource({"upstream", TestModels.FP16_CACHE})
@@ -25,8 +41,11 @@ class KvCacheTest {
             try (KvCache empty = KvCache.empty(model.env, signature, 2);
                  KvCache prefilled = model.forward.run(2, width, ids, mask, positions, empty)) {
                 int length = width + 3;
+                // the gathered tensors' memory held NaNs before: padding must be zeroed, not left as it was
+                KvBuffers reused = dirtied(2 * signature.layers(),
+                        2 * signature.kvHeads() * length * signature.headDim() * signature.kvElementBytes());
 
-                try (KvCache gathered = KvCache.gather(model.env, signature, List.of(
+                try (KvCache gathered = KvCache.gather(model.env, signature, reused, List.of(
                         KvCache.RowSlice.tail(prefilled, 1, width),
                         KvCache.RowSlice.tail(prefilled, 0, width - pad)), length)) {
                     assertThat(gathered.rows()).isEqualTo(2);
@@ -103,10 +122,10 @@ class KvCacheTest {
             }
             try (KvCache empty = KvCache.empty(model.env, signature, 2);
                  KvCache batch = model.forward.run(2, width, ids, mask, positions, empty)) {
-                List<KvCache> rows = KvCache.splitRows(model.env, signature, List.of(
+                List<KvCache> rows = KvCache.splitRows(model.env, signature, new KvBuffers(), List.of(
                         KvCache.RowSlice.tail(batch, 1, width), KvCache.RowSlice.tail(batch, 0, other.length)));
                 try (KvCache kept = rows.get(0); KvCache otherRow = rows.get(1);
-                     KvCache past = KvCache.gather(model.env, signature, List.of(KvCache.RowSlice.leading(kept, 0, shared)),
+                     KvCache past = KvCache.gather(model.env, signature, new KvBuffers(), List.of(KvCache.RowSlice.leading(kept, 0, shared)),
                              shared)) {
                     assertThat(otherRow.length()).isEqualTo(other.length);
                     assertThat(past.rows()).isEqualTo(1);
