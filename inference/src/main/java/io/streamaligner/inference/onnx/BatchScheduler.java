@@ -45,6 +45,7 @@ final class BatchScheduler implements Runnable {
 
     private final AtomicLong prefilledTokens = new AtomicLong();
     private final AtomicLong reusedTokens = new AtomicLong();
+    private final AtomicLong prefillPasses = new AtomicLong();
     private final AtomicLong decodeSteps = new AtomicLong();
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong forwardNanos = new AtomicLong();
@@ -77,8 +78,8 @@ final class BatchScheduler implements Runnable {
 
     /** What the engine has done so far. */
     EngineStatistics statistics() {
-        return new EngineStatistics(prefilledTokens.get(), reusedTokens.get(), decodeSteps.get(), generatedTokens.get(),
-                forwardNanos.get());
+        return new EngineStatistics(prefilledTokens.get(), reusedTokens.get(), prefillPasses.get(), decodeSteps.get(),
+                generatedTokens.get(), forwardNanos.get());
     }
 
     /** Queues sequences; they join the running batch at the next step boundary, together. */
@@ -168,7 +169,9 @@ final class BatchScheduler implements Runnable {
     /**
      * Prefills the newcomers — each on top of a kept cache when its prompt starts with enough of what that cache holds
      * ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups}) —
-     * gives each its first token, and merges the unfinished ones into the running batch.
+     * gives each its first token, and merges the unfinished ones into the running batch. A newcomer whose kept cache
+     * holds all its prompt but the last token (a conversation going on from its own last round) joins the batch on
+     * that cache with no pass: the coming decode step runs its last prompt token like any row's last sampled one.
      */
     private void admit(List<DecodingSequence> newcomers) throws OrtException {
         long now = System.nanoTime();
@@ -180,6 +183,10 @@ final class BatchScheduler implements Runnable {
             boolean batchWasIdle = first.merged.isEmpty();
             List<DecodingSequence> fresh = new ArrayList<>();
             for (Resumption resumption : resumptions(newcomers, fresh)) {
+                if (resumption.lastPromptTokenOnly()) {
+                    first.joinDecodeStep(resumption);
+                    continue;
+                }
                 KvCache resumed = resume(resumption, fresh);
                 if (resumed != null) {
                     prefills.add(resumed);
@@ -197,8 +204,7 @@ final class BatchScheduler implements Runnable {
                 prefills.add(prefilled);
                 first.take(prefilled, pass, width);
             }
-            keep(first.finishedSlices, first.finished);
-            if (batchWasIdle && prefills.size() == 1) {
+            if (batchWasIdle && prefills.size() == 1 && first.joiningDecodeStep == 0) {
                 // the common case of an idle engine: the prefill's cache is the batch, no copy
                 closeCache();
                 cache = prefills.remove(0);
@@ -209,12 +215,17 @@ final class BatchScheduler implements Runnable {
             } else {
                 replaceCache(first.slices, first.merged);
             }
+            // only now: keeping may evict kept caches that rows joining the decode step were gathered from
+            keep(first.finishedSlices, first.finished);
         } finally {
             prefills.forEach(KvCache::close);
         }
     }
 
-    /** What the prefill passes of one admission left: first tokens taken, rows to merge, rows finished at once. */
+    /**
+     * What one admission leaves: first tokens taken from its passes, rows to merge into the batch (those joining the
+     * decode step with their first token still to come among them), rows finished at once.
+     */
     private final class FirstTokens {
         final List<KvCache.RowSlice> slices = new ArrayList<>();
         final List<DecodingSequence> merged = new ArrayList<>();
@@ -222,6 +233,21 @@ final class BatchScheduler implements Runnable {
         final List<DecodingSequence> finished = new ArrayList<>();
         DecodingSequence[] lastPassRows;
         int[] lastPassPadding;
+        int joiningDecodeStep;
+
+        /** Merges rows on their kept caches (all their prompts but the last token): their decode step is their prefill. */
+        void joinDecodeStep(Resumption resumption) {
+            for (int i = 0; i < resumption.rows().size(); i++) {
+                DecodingSequence sequence = resumption.rows().get(i);
+                int kept = sequence.promptIds().length - 1;
+                slices.add(KvCache.RowSlice.leading(resumption.matches().get(i).entry().cache(), 0, kept));
+                merged.add(sequence);
+                sequence.feedLastPromptTokenNext();
+                reusedTokens.addAndGet(kept);
+                prefilledTokens.incrementAndGet();
+                joiningDecodeStep++;
+            }
+        }
 
         /**
          * Takes each row's first token, from the logits of the last token of the pass just run (the logits buffer is
@@ -252,34 +278,47 @@ final class BatchScheduler implements Runnable {
         }
     }
 
-    /** Newcomers that resume together in one pass, each with the kept cache it continues. */
-    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches) {
+    /**
+     * Newcomers that resume together in one pass, each with the kept cache it continues; or, when
+     * {@code lastPromptTokenOnly}, rows whose kept caches hold all their prompts but the last token, which need no pass.
+     */
+    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches,
+                              boolean lastPromptTokenOnly) {
     }
 
     /**
      * Sorts the newcomers: those whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept cache
-     * resume on top of the one sharing the most, in passes of similar rests ({@link PrefillGroups}, as fresh prompts
-     * are grouped: a pass runs its longest rest for every row); the others go to {@code fresh}, to prefill in full.
+     * resume on top of the one sharing the most — those with one token left all together, first, the others in passes
+     * of similar rests ({@link PrefillGroups}, as fresh prompts are grouped: a pass runs its longest rest for every
+     * row); the others go to {@code fresh}, to prefill in full.
      */
     private List<Resumption> resumptions(List<DecodingSequence> newcomers, List<DecodingSequence> fresh) {
         List<DecodingSequence> resuming = new ArrayList<>();
         List<PrefixCache.Match> matches = new ArrayList<>();
+        List<DecodingSequence> oneLeft = new ArrayList<>();
+        List<PrefixCache.Match> oneLeftMatches = new ArrayList<>();
         for (DecodingSequence sequence : newcomers) {
             int[] prompt = sequence.promptIds();
             // one prompt token at least must run: its logits give the first new token
             Optional<PrefixCache.Match> match = prefixes.longestMatch(prompt, MIN_REUSED_TOKENS, prompt.length - 1);
-            if (match.isPresent()) {
+            if (match.isEmpty()) {
+                fresh.add(sequence);
+            } else if (match.get().sharedTokens() == prompt.length - 1) {
+                oneLeft.add(sequence);
+                oneLeftMatches.add(match.get());
+            } else {
                 resuming.add(sequence);
                 matches.add(match.get());
-            } else {
-                fresh.add(sequence);
             }
+        }
+        List<Resumption> passes = new ArrayList<>();
+        if (!oneLeft.isEmpty()) {
+            passes.add(new Resumption(oneLeft, oneLeftMatches, true));
         }
         int[] rests = new int[resuming.size()];
         for (int i = 0; i < rests.length; i++) {
             rests[i] = resuming.get(i).promptIds().length - matches.get(i).sharedTokens();
         }
-        List<Resumption> passes = new ArrayList<>();
         for (int[] group : PrefillGroups.split(rests)) {
             List<DecodingSequence> rows = new ArrayList<>(group.length);
             List<PrefixCache.Match> kept = new ArrayList<>(group.length);
@@ -287,7 +326,7 @@ final class BatchScheduler implements Runnable {
                 rows.add(resuming.get(index));
                 kept.add(matches.get(index));
             }
-            passes.add(new Resumption(rows, kept));
+            passes.add(new Resumption(rows, kept, false));
         }
         return passes;
     }
@@ -346,7 +385,7 @@ final class BatchScheduler implements Runnable {
         }
         prefilledTokens.addAndGet((long) count * seq);
         try (KvCache past = KvCache.gather(env, signature, buffers, pasts, pastLength)) {
-            return run(count, seq, ids, mask, positions, past);
+            return prefillPass(count, seq, ids, mask, positions, past);
         }
     }
 
@@ -402,8 +441,15 @@ final class BatchScheduler implements Runnable {
             prefilledTokens.addAndGet(prompt.length);
         }
         try (KvCache empty = KvCache.empty(env, signature, count)) {
-            return run(count, width, ids, mask, positions, empty);
+            return prefillPass(count, width, ids, mask, positions, empty);
         }
+    }
+
+    /** A forward pass over prompt tokens (fresh, or on kept caches), counted for the engine's statistics. */
+    private KvCache prefillPass(int rowCount, int seq, long[] ids, long[] mask, long[] positions, KvCache past)
+            throws OrtException {
+        prefillPasses.incrementAndGet();
+        return run(rowCount, seq, ids, mask, positions, past);
     }
 
     /** A forward pass, timed for the engine's statistics. */

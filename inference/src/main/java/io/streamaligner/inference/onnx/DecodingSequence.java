@@ -102,9 +102,17 @@ final class DecodingSequence {
         return tokens;
     }
 
-    /** The token to feed next: the one sampled last. */
+    /** The token to feed next: the one sampled last (or the prompt's last, see {@link #feedLastPromptTokenNext}). */
     int lastToken() {
         return lastToken;
+    }
+
+    /**
+     * For a sequence that joins the batch on a kept cache holding all its prompt but the last token: that token is
+     * the next to feed, and the decode step that runs it gives the sequence its first token.
+     */
+    void feedLastPromptTokenNext() {
+        lastToken = promptIds[promptIds.length - 1];
     }
 
     /** This sequence's logits row, for the engine to fill before {@link #accept}. */

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -279,6 +281,7 @@ class BatchSchedulerTest {
             int promptTokens = engine.model.tokenizer.encode(request.prompt()).length;
             assertThat(promptTokens).isGreaterThan(BatchScheduler.MIN_REUSED_TOKENS + 1);
             Completion first = engine.run(List.of(request)).get(0);
+            long passesBefore = engine.scheduler.statistics().prefillPasses();
 
             List<Completion> again = engine.run(List.of(request, request));
 
@@ -286,6 +289,45 @@ class BatchSchedulerTest {
             assertThat(again.get(1).text()).isEqualTo(first.text());
             // both resumed from the first's cache, which stays kept (all but the prompt's last token each)
             assertThat(engine.scheduler.statistics().reusedPromptTokens()).isEqualTo(2L * (promptTokens - 1));
+            assertThat(engine.scheduler.statistics().prefillPasses()).as("the last prompt tokens ran in decode steps")
+                    .isEqualTo(passesBefore);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldRunAPromptWhoseKeptCacheHoldsAllButItsLastTokenInTheDecodeStepBesideOtherRows(String name)
+            throws Exception {
+        // the loop's common case (a round's prompt is the last round's and the sentence it wrote, which the kept cache
+        // holds); here the same prompt again, which a kept cache holds whatever the fixture writes: it joins the batch
+        // beside a fresh prompt's pass and a row already decoding
+        CompletionRequest running = CompletionRequest.greedy("r", prompt("2 + 2?"), 30).withMinNewTokens(30);
+        CompletionRequest fresh = CompletionRequest.greedy("f", prompt("Tom has 14 apples and buys 9 more. How many?"), 9);
+        String question = "A box holds 25 pens; Sara takes 8 and adds 13. How many pens are in the box now?";
+        CompletionRequest opening = CompletionRequest.greedy("c", prompt(question), 6).withMinNewTokens(6);
+        CompletionRequest nextRound = CompletionRequest.greedy("n", prompt(question), 8).withMinNewTokens(8);
+        List<Completion> alone = new ArrayList<>();
+        try (Harness withoutReuse = new Harness(name, 8, 0)) {
+            for (CompletionRequest request : List.of(running, fresh, nextRound)) {
+                alone.addAll(withoutReuse.run(List.of(request)));
+            }
+        }
+        try (Harness withReuse = new Harness(name, 8, 1L << 24)) {
+            withReuse.run(List.of(opening));
+            int[] nextRoundIds = withReuse.model.tokenizer.encode(nextRound.prompt());
+            CountDownLatch decoding = new CountDownLatch(1);
+            DecodingSequence longRow = withReuse.sequence(running, (id, delta) -> decoding.countDown());
+            withReuse.scheduler.submit(List.of(longRow));
+            assertThat(decoding.await(30, TimeUnit.SECONDS)).isTrue();
+            EngineStatistics before = withReuse.scheduler.statistics();
+
+            List<Completion> joined = withReuse.run(List.of(fresh, nextRound));
+
+            EngineStatistics after = withReuse.scheduler.statistics();
+            assertSameOutput(List.of(longRow.result().join(), joined.get(0), joined.get(1)), alone);
+            assertThat(after.reusedPromptTokens() - before.reusedPromptTokens()).as("all of the round's prompt but one")
+                    .isEqualTo(nextRoundIds.length - 1);
+            assertThat(after.prefillPasses() - before.prefillPasses()).as("the fresh prompt's pass only").isEqualTo(1);
         }
     }
 

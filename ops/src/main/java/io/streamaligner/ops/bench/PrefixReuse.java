@@ -32,8 +32,8 @@ import static io.streamaligner.ops.bench.BenchStats.median;
  */
 public final class PrefixReuse {
 
-    private record Measured(long prefilledTokens, long reusedTokens, double forwardMs, double cpuMs, int rounds,
-                            long answerTokens, List<String> answers) {
+    private record Measured(long prefilledTokens, long reusedTokens, long prefillPasses, long decodeSteps,
+                            double forwardMs, double cpuMs, int rounds, long answerTokens, List<String> answers) {
     }
 
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -82,18 +82,27 @@ public final class PrefixReuse {
         double onRoundMs = median(measured.get(true).stream().map(run -> run.forwardMs() / run.rounds()).toList());
         double offCpuMs = median(measured.get(false).stream().map(run -> run.cpuMs() / run.rounds()).toList());
         double onCpuMs = median(measured.get(true).stream().map(run -> run.cpuMs() / run.rounds()).toList());
+        double offPasses = median(measured.get(false).stream().map(run -> (double) run.prefillPasses() / run.rounds())
+                .toList());
+        double onPasses = median(measured.get(true).stream().map(run -> (double) run.prefillPasses() / run.rounds())
+                .toList());
+        double offSteps = median(measured.get(false).stream().map(run -> (double) run.decodeSteps() / run.rounds())
+                .toList());
+        double onSteps = median(measured.get(true).stream().map(run -> (double) run.decodeSteps() / run.rounds())
+                .toList());
 
         System.out.printf(Locale.ROOT, "%nthe loop without Kafka over the bundled models: %d greedy toy questions, %d in "
                 + "flight, %.2f rounds per answer; engine time: medians of %d runs%n", questions, inFlight,
                 (double) offRun.rounds() / questions, repeats);
-        System.out.printf(Locale.ROOT, "%-14s %18s %16s %18s %18s %16s%n", "prefix cache", "prefilled/answer",
-                "answer tokens", "prefilled÷answer", "engine ms/round", "cpu ms/round");
-        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f%n", "off",
+        System.out.printf(Locale.ROOT, "%-14s %18s %16s %18s %18s %16s %16s %16s%n", "prefix cache",
+                "prefilled/answer", "answer tokens", "prefilled÷answer", "engine ms/round", "cpu ms/round",
+                "prefills/round", "decodes/round");
+        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f %16.2f %16.2f%n", "off",
                 (double) offRun.prefilledTokens() / questions, (double) offRun.answerTokens() / questions, offRatio,
-                offRoundMs, offCpuMs);
-        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f%n", "on",
+                offRoundMs, offCpuMs, offPasses, offSteps);
+        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f %16.2f %16.2f%n", "on",
                 (double) measured.get(true).get(0).prefilledTokens() / questions,
-                (double) offRun.answerTokens() / questions, onRatio, onRoundMs, onCpuMs);
+                (double) offRun.answerTokens() / questions, onRatio, onRoundMs, onCpuMs, onPasses, onSteps);
         System.out.printf(Locale.ROOT, "answers equal with the cache on: %d of %d%n", equal, questions);
         System.out.printf(Locale.ROOT, "prefix_reuse prefill_ratio_off=%.2f prefill_ratio_on=%.2f round_ms_ratio_on_off=%.3f%n",
                 offRatio, onRatio, onRoundMs / offRoundMs);
@@ -130,6 +139,10 @@ public final class PrefixReuse {
                         + alignerAfter.prefilledTokens() - alignerBefore.prefilledTokens(),
                 upstreamAfter.reusedPromptTokens() - upstreamBefore.reusedPromptTokens()
                         + alignerAfter.reusedPromptTokens() - alignerBefore.reusedPromptTokens(),
+                upstreamAfter.prefillPasses() - upstreamBefore.prefillPasses()
+                        + alignerAfter.prefillPasses() - alignerBefore.prefillPasses(),
+                upstreamAfter.decodeSteps() - upstreamBefore.decodeSteps()
+                        + alignerAfter.decodeSteps() - alignerBefore.decodeSteps(),
                 (upstreamAfter.forwardNanos() - upstreamBefore.forwardNanos()
                         + alignerAfter.forwardNanos() - alignerBefore.forwardNanos()) / 1e6,
                 (PROCESS.getProcessCpuTime() - cpuBefore) / 1e6, rounds, answerTokens, answers);
