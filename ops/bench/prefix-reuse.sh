@@ -4,7 +4,8 @@
 #
 #   ops/bench/prefix-reuse.sh [--questions 64] [--in-flight 8] [--repeats 5]
 #
-# The loop's model calls without Kafka (the in-process loop) over the bundled models, greedy toy questions. Prints the
+# The loop's model calls without Kafka (the in-process loop) over the bundled models, greedy toy questions; both arms on
+# warm engines, every run on questions no run asked before (none finds its prompts kept from another). Prints the
 # prompt tokens both engines prefilled per answer against the answer's tokens, and the engines' forward time per round.
 # The last line:
 #   prefix_reuse prefill_ratio_off=A prefill_ratio_on=B round_ms_ratio_on_off=C

@@ -13,6 +13,7 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +24,8 @@ import static io.streamaligner.ops.bench.BenchStats.median;
 /**
  * What keeping a request's KV cache between its rounds saves the embedded engine: the bundled models answer the same
  * greedy toy questions through the loop ({@link InProcessAlignmentLoop}: the Kafka loop's calls without the broker,
- * which is not what is measured here), with the engines' prefix cache off and on (new engines, their cache empty, for
- * each run with it on), alternating in one run. For each it counts the prompt tokens the engines prefilled per answer
+ * which is not what is measured here), with the engines' prefix cache off and on, alternating in one run; each run
+ * asks questions no run asked before, so both arms run on warm engines and none finds its prompts kept from another. For each it counts the prompt tokens the engines prefilled per answer
  * (both models) against the answer's own tokens, the engines' forward-pass time per round, and the process's CPU time
  * per round (forward passes, and copying the caches kept and resumed). Entry point of {@code ops/bench/prefix-reuse.sh}.
  *
@@ -46,66 +47,75 @@ public final class PrefixReuse {
         int questions = Integer.parseInt(BenchOptions.option(args, "--questions", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
-        List<AlignmentRequest> requests = ToyRequests.greedy(11, questions);
+        // the warm-up's set, then one set per repeat: no question twice, so that no run finds its prompts kept from
+        // an earlier run (which no real workload gives) while both arms run on warm engines
+        List<List<AlignmentRequest>> sets = distinctSets(repeats + 1, questions);
         Map<Boolean, List<Measured>> measured = new HashMap<>();
         long cacheBytes = StreamAlignerConfig.fromSettings(Map.of()).engine().prefixCacheBytes();
-        try (LoadedModels off = open(0)) {
+        long equal = questions;
+        try (LoadedModels off = open(0); LoadedModels on = open(cacheBytes)) {
             Tokenizer tokenizer = engine(off.models().upstream()).tokenizer();
-            run(off, requests, inFlight, tokenizer); // warm-up, both arms
-            try (LoadedModels warmUp = open(cacheBytes)) {
-                run(warmUp, requests, inFlight, tokenizer);
-            }
+            run(off, sets.get(0), inFlight, tokenizer);
+            run(on, sets.get(0), inFlight, tokenizer);
             for (int repeat = 1; repeat <= repeats; repeat++) {
-                for (boolean reuse : new boolean[]{false, true}) {
-                    Measured run;
-                    if (reuse) {
-                        // each run on engines with an empty cache: the same questions again would find their whole
-                        // prompts kept from the run before, which no real workload gives
-                        try (LoadedModels on = open(cacheBytes)) {
-                            run = run(on, requests, inFlight, tokenizer);
-                        }
-                    } else {
-                        run = run(off, requests, inFlight, tokenizer);
-                    }
+                Measured withoutReuse = run(off, sets.get(repeat), inFlight, tokenizer);
+                Measured withReuse = run(on, sets.get(repeat), inFlight, tokenizer);
+                equal = Math.min(equal, countEqual(withReuse.answers(), withoutReuse.answers()));
+                for (Measured run : List.of(withoutReuse, withReuse)) {
+                    boolean reuse = run == withReuse;
                     log(String.format(Locale.ROOT, "repeat %d, reuse %s: %d prefilled, %d reused, %.1f ms forward",
                             repeat, reuse ? "on" : "off", run.prefilledTokens(), run.reusedTokens(), run.forwardMs()));
                     measured.computeIfAbsent(reuse, r -> new ArrayList<>()).add(run);
                 }
             }
         }
-        Measured offRun = measured.get(false).get(0);
-        long equal = measured.get(true).stream().mapToLong(run -> countEqual(run.answers(), offRun.answers())).min()
-                .orElse(0);
-        double offRatio = (double) offRun.prefilledTokens() / offRun.answerTokens();
-        double onRatio = (double) measured.get(true).get(0).prefilledTokens() / offRun.answerTokens();
-        double offRoundMs = median(measured.get(false).stream().map(run -> run.forwardMs() / run.rounds()).toList());
-        double onRoundMs = median(measured.get(true).stream().map(run -> run.forwardMs() / run.rounds()).toList());
-        double offCpuMs = median(measured.get(false).stream().map(run -> run.cpuMs() / run.rounds()).toList());
-        double onCpuMs = median(measured.get(true).stream().map(run -> run.cpuMs() / run.rounds()).toList());
-        double offPasses = median(measured.get(false).stream().map(run -> (double) run.prefillPasses() / run.rounds())
-                .toList());
-        double onPasses = median(measured.get(true).stream().map(run -> (double) run.prefillPasses() / run.rounds())
-                .toList());
-        double offSteps = median(measured.get(false).stream().map(run -> (double) run.decodeSteps() / run.rounds())
-                .toList());
-        double onSteps = median(measured.get(true).stream().map(run -> (double) run.decodeSteps() / run.rounds())
-                .toList());
-
         System.out.printf(Locale.ROOT, "%nthe loop without Kafka over the bundled models: %d greedy toy questions, %d in "
-                + "flight, %.2f rounds per answer; engine time: medians of %d runs%n", questions, inFlight,
-                (double) offRun.rounds() / questions, repeats);
+                + "flight, %.2f rounds per answer; medians of %d runs, each on questions not asked before%n", questions,
+                inFlight, median(measured.get(false).stream().map(run -> (double) run.rounds() / questions).toList()),
+                repeats);
         System.out.printf(Locale.ROOT, "%-14s %18s %16s %18s %18s %16s %16s %16s%n", "prefix cache",
                 "prefilled/answer", "answer tokens", "prefilled÷answer", "engine ms/round", "cpu ms/round",
                 "prefills/round", "decodes/round");
-        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f %16.2f %16.2f%n", "off",
-                (double) offRun.prefilledTokens() / questions, (double) offRun.answerTokens() / questions, offRatio,
-                offRoundMs, offCpuMs, offPasses, offSteps);
-        System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f %16.2f %16.2f%n", "on",
-                (double) measured.get(true).get(0).prefilledTokens() / questions,
-                (double) offRun.answerTokens() / questions, onRatio, onRoundMs, onCpuMs, onPasses, onSteps);
+        Map<Boolean, Double> ratio = new HashMap<>();
+        Map<Boolean, Double> roundMs = new HashMap<>();
+        for (boolean reuse : new boolean[]{false, true}) {
+            List<Measured> runs = measured.get(reuse);
+            ratio.put(reuse, median(runs.stream().map(run -> (double) run.prefilledTokens() / run.answerTokens())
+                    .toList()));
+            roundMs.put(reuse, median(runs.stream().map(run -> run.forwardMs() / run.rounds()).toList()));
+            System.out.printf(Locale.ROOT, "%-14s %18.1f %16.1f %18.2f %18.2f %16.2f %16.2f %16.2f%n",
+                    reuse ? "on" : "off",
+                    median(runs.stream().map(run -> (double) run.prefilledTokens() / questions).toList()),
+                    median(runs.stream().map(run -> (double) run.answerTokens() / questions).toList()),
+                    ratio.get(reuse), roundMs.get(reuse),
+                    median(runs.stream().map(run -> run.cpuMs() / run.rounds()).toList()),
+                    median(runs.stream().map(run -> (double) run.prefillPasses() / run.rounds()).toList()),
+                    median(runs.stream().map(run -> (double) run.decodeSteps() / run.rounds()).toList()));
+        }
         System.out.printf(Locale.ROOT, "answers equal with the cache on: %d of %d%n", equal, questions);
         System.out.printf(Locale.ROOT, "prefix_reuse prefill_ratio_off=%.2f prefill_ratio_on=%.2f round_ms_ratio_on_off=%.3f%n",
-                offRatio, onRatio, onRoundMs / offRoundMs);
+                ratio.get(false), ratio.get(true), roundMs.get(true) / roundMs.get(false));
+    }
+
+    /** {@code count} sets of {@code size} greedy toy requests, no question in two of them (nor twice in one). */
+    private static List<List<AlignmentRequest>> distinctSets(int count, int size) {
+        Map<String, AlignmentRequest> distinct = new LinkedHashMap<>();
+        for (long seed = 11; distinct.size() < count * size; seed++) {
+            for (AlignmentRequest request : ToyRequests.greedy(seed, count * size)) {
+                distinct.putIfAbsent(request.getQuestion(), request);
+            }
+        }
+        List<AlignmentRequest> all = new ArrayList<>(distinct.values());
+        List<List<AlignmentRequest>> sets = new ArrayList<>(count);
+        for (int set = 0; set < count; set++) {
+            List<AlignmentRequest> requests = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                requests.add(AlignmentRequest.newBuilder(all.get(set * size + i)).setRequestId("s" + set + "q" + i)
+                        .build());
+            }
+            sets.add(requests);
+        }
+        return sets;
     }
 
     private static LoadedModels open(long prefixCacheBytes) {
