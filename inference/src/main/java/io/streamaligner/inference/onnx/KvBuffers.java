@@ -12,9 +12,10 @@ import java.util.Map;
  * gathers a new batch cache whenever the batch's rows change and copies out every finished row it keeps: on the
  * bundled models that allocation took more CPU than the prefill that prefix reuse saves.
  *
- * <p>Buffers come in power-of-two capacities; a taken buffer's contents are whatever its last cache left, so a caller
- * writes every byte it hands to ONNX Runtime. At most {@link #MAX_FREE_BYTES} of free buffers wait for reuse; beyond
- * that a returned buffer is left to the GC.
+ * <p>Capacities are rounded up to an eighth of a power of two (at most an eighth more than asked, which a kept cache
+ * holds as long as it is kept), so that sizes close to each other share buffers. A taken buffer's contents are
+ * whatever its last cache left, so a caller writes every byte it hands to ONNX Runtime. At most
+ * {@link #MAX_FREE_BYTES} of free buffers wait for reuse; beyond that a returned buffer is left to the GC.
  */
 final class KvBuffers {
 
@@ -27,7 +28,7 @@ final class KvBuffers {
     private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
     private long freeBytes;
 
-    /** A native-order buffer of exactly {@code bytes}, its contents undefined; {@link #give} its {@code pooled()} back. */
+    /** A native-order view of exactly {@code bytes}, its contents undefined; {@link #give} its {@code pooled()} back. */
     synchronized Taken take(int bytes) {
         int capacity = capacityFor(bytes);
         ArrayDeque<ByteBuffer> same = free.get(capacity);
@@ -58,12 +59,10 @@ final class KvBuffers {
     record Taken(ByteBuffer pooled, ByteBuffer view) {
     }
 
-    private static int capacityFor(int bytes) {
+    static int capacityFor(int bytes) {
         int wanted = Math.max(bytes, MIN_CAPACITY);
-        int capacity = Integer.highestOneBit(wanted);
-        if (capacity == wanted || capacity == 1 << 30) {
-            return wanted; // a power of two already, or too large to round up to one
-        }
-        return capacity << 1;
+        int step = Integer.highestOneBit(wanted) / 8;
+        long rounded = ((long) wanted + step - 1) / step * step;
+        return rounded > Integer.MAX_VALUE - 8 ? wanted : (int) rounded;
     }
 }

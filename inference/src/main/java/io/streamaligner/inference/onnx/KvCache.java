@@ -56,6 +56,7 @@ final class KvCache implements AutoCloseable {
     private final boolean madeHere;
     private final int rows;
     private final int length;
+    private boolean closed;
 
     private KvCache(OnnxTensor[] keys, OnnxTensor[] values, AutoCloseable owner, boolean madeHere, int rows,
                     int length) {
@@ -216,6 +217,10 @@ final class KvCache implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return; // a second close would give the same buffers to the pool twice
+        }
+        closed = true;
         try {
             owner.close();
         } catch (Exception e) {
@@ -248,7 +253,7 @@ final class KvCache implements AutoCloseable {
                 values[layer] = factory.create(layer, false, pooled);
                 made.add(values[layer]);
             }
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | RuntimeException | OutOfMemoryError e) {
             release(made, pooled, buffers);
             throw e;
         }

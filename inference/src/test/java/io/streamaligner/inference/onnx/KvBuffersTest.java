@@ -9,13 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KvBuffersTest {
 
     @Test
-    void shouldHandOutExactlyTheBytesAskedInNativeOrderOverAPowerOfTwoBuffer() {
+    void shouldHandOutExactlyTheBytesAskedInNativeOrderOverABufferAtMostAnEighthLarger() {
         KvBuffers.Taken taken = new KvBuffers().take(3000);
 
         assertThat(taken.view().capacity()).isEqualTo(3000);
         assertThat(taken.view().order()).isEqualTo(ByteOrder.nativeOrder());
         assertThat(taken.view().isDirect()).isTrue();
-        assertThat(taken.pooled().capacity()).isEqualTo(4096);
+        assertThat(taken.pooled().capacity()).isEqualTo(3072); // 2048 + 4 × 256
+        for (int bytes : new int[]{1, 64, 65, 4096, 4097, 1_000_003, Integer.MAX_VALUE - 100}) {
+            long capacity = KvBuffers.capacityFor(bytes);
+            assertThat(capacity).as("capacity for %d", bytes).isGreaterThanOrEqualTo(bytes)
+                    .isLessThanOrEqualTo(Math.max(64L, bytes + bytes / 8L));
+        }
     }
 
     @Test
@@ -23,13 +28,13 @@ class KvBuffersTest {
         KvBuffers buffers = new KvBuffers();
         KvBuffers.Taken first = buffers.take(3000);
         buffers.give(first.pooled());
-        assertThat(buffers.freeBytes()).isEqualTo(4096);
+        assertThat(buffers.freeBytes()).isEqualTo(3072);
 
-        KvBuffers.Taken again = buffers.take(4000);
-        KvBuffers.Taken larger = buffers.take(5000);
+        KvBuffers.Taken again = buffers.take(2900);
+        KvBuffers.Taken larger = buffers.take(3100);
 
         assertThat(again.pooled()).isSameAs(first.pooled());
-        assertThat(again.view().capacity()).isEqualTo(4000);
+        assertThat(again.view().capacity()).isEqualTo(2900);
         assertThat(larger.pooled()).isNotSameAs(first.pooled());
         assertThat(buffers.freeBytes()).isZero();
     }

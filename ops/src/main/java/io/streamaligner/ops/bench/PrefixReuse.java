@@ -24,10 +24,12 @@ import static io.streamaligner.ops.bench.BenchStats.median;
 /**
  * What keeping a request's KV cache between its rounds saves the embedded engine: the bundled models answer the same
  * greedy toy questions through the loop ({@link InProcessAlignmentLoop}: the Kafka loop's calls without the broker,
- * which is not what is measured here), with the engines' prefix cache off and on, alternating in one run; each run
- * asks questions no run asked before, so both arms run on warm engines and none finds its prompts kept from another. For each it counts the prompt tokens the engines prefilled per answer
- * (both models) against the answer's own tokens, the engines' forward-pass time per round, and the process's CPU time
- * per round (forward passes, and copying the caches kept and resumed). Entry point of {@code ops/bench/prefix-reuse.sh}.
+ * which is not what is measured here), with the engines' prefix cache off and on, alternating in one run. Both arms run
+ * on warm engines, and each run asks questions no earlier run asked, so no prompt finds itself kept from an earlier
+ * run (kept caches of other questions are found when they share enough tokens, as on a warm server). For each it
+ * counts the prompt tokens the engines prefilled per answer (both models) against the answer's own tokens, the engines'
+ * forward-pass time per round, and the process's CPU time per round (forward passes, and copying the caches kept and
+ * resumed). Entry point of {@code ops/bench/prefix-reuse.sh}.
  *
  * <p>Last line: {@code prefix_reuse prefill_ratio_off=A prefill_ratio_on=B round_ms_ratio_on_off=C}.
  */
@@ -58,8 +60,12 @@ public final class PrefixReuse {
             run(off, sets.get(0), inFlight, tokenizer);
             run(on, sets.get(0), inFlight, tokenizer);
             for (int repeat = 1; repeat <= repeats; repeat++) {
-                Measured withoutReuse = run(off, sets.get(repeat), inFlight, tokenizer);
-                Measured withReuse = run(on, sets.get(repeat), inFlight, tokenizer);
+                // each arm first in every other repeat
+                boolean offFirst = repeat % 2 == 1;
+                Measured first = run(offFirst ? off : on, sets.get(repeat), inFlight, tokenizer);
+                Measured second = run(offFirst ? on : off, sets.get(repeat), inFlight, tokenizer);
+                Measured withoutReuse = offFirst ? first : second;
+                Measured withReuse = offFirst ? second : first;
                 equal = Math.min(equal, countEqual(withReuse.answers(), withoutReuse.answers()));
                 for (Measured run : List.of(withoutReuse, withReuse)) {
                     boolean reuse = run == withReuse;
