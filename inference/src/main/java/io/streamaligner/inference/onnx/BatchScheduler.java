@@ -279,11 +279,15 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Newcomers that resume together in one pass, each with the kept cache it continues; or, when
-     * {@code lastPromptTokenOnly}, rows whose kept caches hold all their prompts but the last token, which need no pass.
+     * Newcomers that resume together in one pass, each with the kept cache it continues; or rows whose kept caches hold
+     * all their prompts but the last token, which need no pass ({@link #lastPromptTokenOnly}).
      */
-    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches,
-                              boolean lastPromptTokenOnly) {
+    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches) {
+
+        /** Whether these rows have one prompt token left each ({@link #resumptions} never mixes them with others). */
+        boolean lastPromptTokenOnly() {
+            return rows.get(0).promptIds().length - matches.get(0).sharedTokens() == 1;
+        }
     }
 
     /**
@@ -313,7 +317,7 @@ final class BatchScheduler implements Runnable {
         }
         List<Resumption> passes = new ArrayList<>();
         if (!oneLeft.isEmpty()) {
-            passes.add(new Resumption(oneLeft, oneLeftMatches, true));
+            passes.add(new Resumption(oneLeft, oneLeftMatches));
         }
         int[] rests = new int[resuming.size()];
         for (int i = 0; i < rests.length; i++) {
@@ -326,7 +330,7 @@ final class BatchScheduler implements Runnable {
                 rows.add(resuming.get(index));
                 kept.add(matches.get(index));
             }
-            passes.add(new Resumption(rows, kept, false));
+            passes.add(new Resumption(rows, kept));
         }
         return passes;
     }

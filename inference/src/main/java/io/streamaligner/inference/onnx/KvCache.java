@@ -52,18 +52,14 @@ final class KvCache implements AutoCloseable {
     private final OnnxTensor[] values;
     /** What frees the tensors: the run's Result, or the tensors this class made (and gives their buffers back). */
     private final AutoCloseable owner;
-    /** Whether the tensors are over buffers this class took (else a run's outputs, in ONNX Runtime's memory). */
-    private final boolean madeHere;
     private final int rows;
     private final int length;
     private boolean closed;
 
-    private KvCache(OnnxTensor[] keys, OnnxTensor[] values, AutoCloseable owner, boolean madeHere, int rows,
-                    int length) {
+    private KvCache(OnnxTensor[] keys, OnnxTensor[] values, AutoCloseable owner, int rows, int length) {
         this.keys = keys;
         this.values = values;
         this.owner = owner;
-        this.madeHere = madeHere;
         this.rows = rows;
         this.length = length;
     }
@@ -91,7 +87,7 @@ final class KvCache implements AutoCloseable {
             keys[layer] = present(result, ModelSignature.presentKey(layer));
             values[layer] = present(result, ModelSignature.presentValue(layer));
         }
-        return new KvCache(keys, values, result, false, rows, length);
+        return new KvCache(keys, values, result, rows, length);
     }
 
     /**
@@ -178,7 +174,7 @@ final class KvCache implements AutoCloseable {
         for (int i = 0; i < slices.size(); i++) {
             List<OnnxTensor> tensors = made.get(i);
             List<ByteBuffer> memory = pooled.get(i);
-            split.add(new KvCache(keys[i], values[i], () -> release(tensors, memory, buffers), true, 1,
+            split.add(new KvCache(keys[i], values[i], () -> release(tensors, memory, buffers), 1,
                     slices.get(i).count()));
         }
         return split;
@@ -204,7 +200,7 @@ final class KvCache implements AutoCloseable {
     private ByteBuffer readable(int layer, boolean key) {
         OnnxTensor tensor = tensor(layer, key);
         // not getBufferRef on a run's output: ONNX Runtime 1.23 throws there rather than say it has no buffer
-        return madeHere ? (ByteBuffer) tensor.getBufferRef().orElseThrow() : tensor.getByteBuffer();
+        return owner instanceof Result ? tensor.getByteBuffer() : (ByteBuffer) tensor.getBufferRef().orElseThrow();
     }
 
     /** Puts this cache into a run's inputs as {@code past_key_values.*}. */
@@ -257,7 +253,7 @@ final class KvCache implements AutoCloseable {
             release(made, pooled, buffers);
             throw e;
         }
-        return new KvCache(keys, values, () -> release(made, pooled, buffers), true, rows, length);
+        return new KvCache(keys, values, () -> release(made, pooled, buffers), rows, length);
     }
 
     private static OnnxTensor present(Result result, String name) {
