@@ -1,97 +1,71 @@
 package io.streamaligner.ops.bench;
 
-import io.streamaligner.client.AlignmentClient;
-import io.streamaligner.client.ResponseListener;
-import io.streamaligner.inference.http.ResponseCompletionPool;
-import io.streamaligner.inference.onnx.OnnxTextGenerator;
-import io.streamaligner.schemas.AlignmentRequest;
-import io.streamaligner.schemas.AnswerFinal;
-import io.streamaligner.schemas.SentenceAligned;
-import io.streamaligner.server.OpenAiServer;
-import io.streamaligner.server.ServeSettings;
-import io.streamaligner.topology.app.AlignmentApplication;
-import io.streamaligner.topology.broker.EmbeddedKafkaBroker;
-import io.streamaligner.topology.config.StreamAlignerConfig;
-
-import java.time.Duration;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.streamaligner.ops.bench.BenchStats.countEqual;
 import static io.streamaligner.ops.bench.BenchStats.median;
-import static io.streamaligner.ops.bench.BenchStats.percentile;
 
 /**
  * What serving the models over HTTP costs the loop: the same bundled models and the same greedy toy prompts, a fixed
- * number in flight, once with both models on the embedded engine and once with both behind {@link OpenAiServer} (what
- * {@code serve} runs) on loopback, reached through the HTTP backend. Arms alternate over several repetitions in one
- * JVM, each on a fresh application after a warm-up wave; medians are reported. Both arms first run unmeasured for a
- * while ({@code --warmup-s}): on two cores the JIT compiles the broker's, Streams' and the HTTP path's hot code for
- * minutes, and a measured run that overlaps it measures the compiler. Entry point of
- * {@code ops/bench/http-vs-embedded.sh}.
+ * number in flight, once with both models on the embedded engine and once with both behind the project's
+ * OpenAI-compatible server (what {@code serve} runs) on loopback, reached through the HTTP backend. Each arm runs in a
+ * JVM of its own ({@link HttpVsEmbeddedArm}), as a deployment would, with its own embedded broker; this program warms
+ * them up one after the other (on two cores the JIT compiles the broker's, Streams' and the HTTP path's hot code for
+ * minutes, and a measured run that overlaps it measures the compiler), then asks them for measured runs in turn, each
+ * arm first in every other repetition, and reports medians. Entry point of {@code ops/bench/http-vs-embedded.sh}.
  *
  * <p>Round latency: for each answer, the time from its submission to its first sentence, then between consecutive
  * sentences, as a client sees them. Last line: {@code http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y}.
  */
 public final class HttpVsEmbedded {
 
-    private enum Arm { EMBEDDED, HTTP }
+    enum Arm { EMBEDDED, HTTP }
 
-    private record Measured(double roundP50Ms, double answersPerSecond, List<String> answers) {
+    /** One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers). */
+    record Measured(double roundP50Ms, double answersPerSecond, double cpuMsPerAnswer, List<String> answers) {
     }
 
     private HttpVsEmbedded() {
     }
 
     public static void main(String[] args) throws Exception {
-        ResponseCompletionPool.preferCommonPool(); // as the command line does, before any CompletableFuture
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
-        double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "150"));
-        Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
-        List<AlignmentRequest> requests = ToyRequests.greedy(7, prompts);
+        double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "120"));
+        List<String> armArgs = new ArrayList<>(List.of("--in-flight", String.valueOf(inFlight)));
+        BenchOptions.kafkaOverrides(args).forEach((key, value) -> armArgs.addAll(List.of("--kafka", key + "=" + value)));
 
-        Map<Arm, List<Measured>> measured = new HashMap<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            StreamAlignerConfig base = config(broker.bootstrapServers(), kafkaOverrides, Map.of());
-            try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(base.upstream().folder(), base.engine());
-                 OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
-                 OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
-                 OpenAiServer alignerServer = OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine)) {
-                Map<String, String> overHttp = Map.of(
-                        StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
-                        StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString());
-                // both arms, unmeasured, until the JIT has compiled the broker's, Streams' and both arms' hot code: on
-                // two cores it takes a minute or more, and a cold arm measures the compiler, not the loop
-                long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-                for (int round = 1; System.nanoTime() < warmupEnd; round++) {
-                    for (Arm arm : Arm.values()) {
-                        log("warm-up " + round + ": " + arm.name().toLowerCase(Locale.ROOT) + " ...");
-                        measure(config(broker.bootstrapServers(), kafkaOverrides, arm == Arm.HTTP ? overHttp : Map.of()),
-                                requests, inFlight);
-                    }
-                }
-                for (int repeat = 1; repeat <= repeats; repeat++) {
-                    for (Arm arm : Arm.values()) {
-                        log("repeat " + repeat + " of " + repeats + ": " + arm.name().toLowerCase(Locale.ROOT) + " ...");
-                        StreamAlignerConfig config = config(broker.bootstrapServers(), kafkaOverrides,
-                                arm == Arm.HTTP ? overHttp : Map.of());
-                        Measured run = measure(config, requests, inFlight);
-                        log(String.format(Locale.ROOT, "  round p50 %.1f ms, %.2f answers/s", run.roundP50Ms(),
-                                run.answersPerSecond()));
-                        measured.computeIfAbsent(arm, a -> new ArrayList<>()).add(run);
-                    }
+        Map<Arm, List<Measured>> measured = new EnumMap<>(Arm.class);
+        try (ArmProcess embedded = ArmProcess.start(Arm.EMBEDDED, prompts, armArgs);
+             ArmProcess http = ArmProcess.start(Arm.HTTP, prompts, armArgs)) {
+            // one after the other: an arm warming up beside the other would leave both half compiled
+            for (ArmProcess arm : List.of(embedded, http)) {
+                log("warming up the " + arm.name() + " arm for " + warmupSeconds + " s ...");
+                arm.warmUp(warmupSeconds);
+            }
+            for (int repeat = 1; repeat <= repeats; repeat++) {
+                // each arm first in every other repeat, so that neither always runs after the other
+                for (ArmProcess arm : repeat % 2 == 1 ? List.of(embedded, http) : List.of(http, embedded)) {
+                    log("repeat " + repeat + " of " + repeats + ": " + arm.name() + " ...");
+                    Measured run = arm.measure();
+                    log(String.format(Locale.ROOT, "  round p50 %.1f ms, %.2f answers/s, %.1f ms CPU per answer",
+                            run.roundP50Ms(), run.answersPerSecond(), run.cpuMsPerAnswer()));
+                    measured.computeIfAbsent(arm.arm(), a -> new ArrayList<>()).add(run);
                 }
             }
         }
@@ -102,98 +76,136 @@ public final class HttpVsEmbedded {
         double httpRound = median(measured.get(Arm.HTTP).stream().map(Measured::roundP50Ms).toList());
         double embeddedRate = median(measured.get(Arm.EMBEDDED).stream().map(Measured::answersPerSecond).toList());
         double httpRate = median(measured.get(Arm.HTTP).stream().map(Measured::answersPerSecond).toList());
+        double embeddedCpu = median(measured.get(Arm.EMBEDDED).stream().map(Measured::cpuMsPerAnswer).toList());
+        double httpCpu = median(measured.get(Arm.HTTP).stream().map(Measured::cpuMsPerAnswer).toList());
         System.out.printf(Locale.ROOT, "%nthe Kafka loop (embedded broker, exactly_once_v2, in-memory wiring), bundled models, "
-                + "%d greedy toy prompts at %d in flight; medians of %d runs per arm after a %.0f s warm-up%n", prompts, inFlight,
-                repeats, warmupSeconds);
-        System.out.printf(Locale.ROOT, "%-28s %14s %12s%n", "models", "round p50 ms", "answers/s");
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f%n", "embedded engine", embeddedRound, embeddedRate);
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f%n", "behind serve (HTTP, SSE)", httpRound, httpRate);
+                + "%d greedy toy prompts at %d in flight, each arm in a JVM of its own; medians of %d runs per arm after "
+                + "%.0f s of warm-up each%n", prompts, inFlight, repeats, warmupSeconds);
+        System.out.printf(Locale.ROOT, "%-28s %14s %12s %16s%n", "models", "round p50 ms", "answers/s", "CPU ms/answer");
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f%n", "embedded engine", embeddedRound, embeddedRate,
+                embeddedCpu);
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f%n", "behind serve (HTTP, SSE)", httpRound, httpRate,
+                httpCpu);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
     }
 
-    private static StreamAlignerConfig config(String servers, Map<String, String> kafkaOverrides, Map<String, String> models) {
-        String run = "http-vs-embedded-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>(kafkaOverrides);
-        settings.putAll(models);
-        settings.put(StreamAlignerConfig.BOOTSTRAP_SERVERS, servers);
-        settings.put(StreamAlignerConfig.APPLICATION_ID, run);
-        settings.put(StreamAlignerConfig.TOPIC_PREFIX, run + ".");
-        return StreamAlignerConfig.fromSettings(settings);
-    }
+    /**
+     * The parent's handle on one arm's JVM: started with this JVM's class path, spoken to through its standard input
+     * and output ({@link HttpVsEmbeddedArm}); its other output lines and its standard error go to this one's standard
+     * error. Closing it closes the arm's input, which ends it.
+     */
+    private static final class ArmProcess implements AutoCloseable {
 
-    /** A fresh application over the configured models: a warm-up wave, then every request, {@code inFlight} at a time. */
-    private static Measured measure(StreamAlignerConfig config, List<AlignmentRequest> requests, int inFlight) throws Exception {
-        try (AlignmentApplication application = AlignmentApplication.start(config);
-             AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(), Duration.ofMinutes(5))) {
-            List<AlignmentRequest> warmup = requests.subList(0, Math.min(requests.size(), inFlight));
-            new ClosedLoop(client, warmup, inFlight, "warmup-").run();
-            ClosedLoop loop = new ClosedLoop(client, requests, inFlight, "");
-            long start = System.nanoTime();
-            List<String> answers = loop.run();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measured(percentile(loop.roundMs, 50), requests.size() / seconds, answers);
-        }
-    }
+        private static final String END = "end of output";
 
-    /** Keeps {@code inFlight} of the requests in flight, each answer submitting the next, until all are answered. */
-    private static final class ClosedLoop {
+        private final Arm arm;
+        /** How many answers each measured run sends back. */
+        private final int prompts;
+        private final Process process;
+        private final Writer commands;
+        private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
-        private final AlignmentClient client;
-        private final List<AlignmentRequest> requests;
-        private final int inFlight;
-        private final String idPrefix;
-        private final AtomicInteger next = new AtomicInteger();
-        private final String[] answers;
-        private final ConcurrentLinkedQueue<Double> roundMs = new ConcurrentLinkedQueue<>();
-        private final CountDownLatch done;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        ClosedLoop(AlignmentClient client, List<AlignmentRequest> requests, int inFlight, String idPrefix) {
-            this.client = client;
-            this.requests = requests;
-            this.inFlight = inFlight;
-            this.idPrefix = idPrefix;
-            this.answers = new String[requests.size()];
-            this.done = new CountDownLatch(requests.size());
+        private ArmProcess(Arm arm, int prompts, Process process) {
+            this.arm = arm;
+            this.prompts = prompts;
+            this.process = process;
+            this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(this::readOutput, "http-vs-embedded-" + name());
+            reader.setDaemon(true);
+            reader.start();
         }
 
-        List<String> run() throws InterruptedException {
-            for (int i = 0; i < Math.min(inFlight, requests.size()); i++) {
-                submitNext();
-            }
-            if (!done.await(10, TimeUnit.MINUTES) || failure.get() != null) {
-                throw new IllegalStateException("not every request was answered: " + failure.get());
-            }
-            return List.of(answers);
+        static ArmProcess start(Arm arm, int prompts, List<String> armArgs) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"),
+                    HttpVsEmbeddedArm.class.getName(),
+                    "--arm", arm.name().toLowerCase(Locale.ROOT)));
+            command.addAll(List.of("--prompts", String.valueOf(prompts)));
+            command.addAll(armArgs);
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ArmProcess started = new ArmProcess(arm, prompts, process);
+            started.expect("ready");
+            return started;
         }
 
-        private void submitNext() {
-            int index = next.getAndIncrement();
-            if (index >= requests.size()) {
-                return;
+        Arm arm() {
+            return arm;
+        }
+
+        String name() {
+            return arm.name().toLowerCase(Locale.ROOT);
+        }
+
+        void warmUp(double seconds) throws IOException, InterruptedException {
+            send("warmup " + seconds);
+            expect("warm ");
+        }
+
+        Measured measure() throws IOException, InterruptedException {
+            send("measure");
+            String[] result = expect("result ").split(" ");
+            List<String> answers = new ArrayList<>();
+            while (answers.size() < prompts) {
+                String encoded = expect("answer ").substring("answer ".length());
+                answers.add(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             }
-            AlignmentRequest request = AlignmentRequest.newBuilder(requests.get(index))
-                    .setRequestId(idPrefix + requests.get(index).getRequestId() + "-" + UUID.randomUUID()).build();
-            long[] last = {System.nanoTime()};
-            CompletableFuture<AnswerFinal> answer = client.submit(request, new ResponseListener() {
-                @Override
-                public void onSentence(SentenceAligned sentence) {
-                    long now = System.nanoTime();
-                    roundMs.add((now - last[0]) / 1e6);
-                    last[0] = now;
+            return new Measured(Double.parseDouble(result[1]), Double.parseDouble(result[2]),
+                    Double.parseDouble(result[3]), answers);
+        }
+
+        private void send(String command) throws IOException {
+            commands.write(command + "\n");
+            commands.flush();
+        }
+
+        /** The next reply, which must start with {@code prefix}; fails when the arm's process ended instead. */
+        private String expect(String prefix) throws InterruptedException {
+            String reply = replies.take();
+            if (reply.equals(END)) {
+                replies.add(END);
+                throw new IllegalStateException("the " + name() + " arm's process ended" + exitCode() + " (its output "
+                        + "is above)");
+            }
+            if (!reply.startsWith(prefix)) {
+                throw new IllegalStateException("the " + name() + " arm answered '" + reply + "', expected " + prefix);
+            }
+            return reply;
+        }
+
+        private String exitCode() throws InterruptedException {
+            return process.waitFor(10, TimeUnit.SECONDS) ? " with exit code " + process.exitValue() : "";
+        }
+
+        private void readOutput() {
+            try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = output.readLine()) != null; ) {
+                    if (line.startsWith(HttpVsEmbeddedArm.REPLY)) {
+                        replies.add(line.substring(HttpVsEmbeddedArm.REPLY.length()));
+                    } else {
+                        System.err.println(line);
+                    }
                 }
-            });
-            answer.whenComplete((answerFinal, error) -> {
-                if (error != null) {
-                    failure.compareAndSet(null, error);
-                } else {
-                    answers[index] = answerFinal.getAnswer();
-                }
-                done.countDown();
-                submitNext();
-            });
+            } catch (IOException e) {
+                System.err.println("http-vs-embedded: reading the " + name() + " arm's output failed: " + e);
+            } finally {
+                replies.add(END);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                commands.close();
+            } catch (IOException ignored) {
+                // the process has gone already
+            }
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 
