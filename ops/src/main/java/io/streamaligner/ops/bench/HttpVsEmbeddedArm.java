@@ -71,12 +71,12 @@ final class HttpVsEmbeddedArm {
         String name = arm.name().toLowerCase(Locale.ROOT);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            StreamAlignerConfig base = config(broker.bootstrapServers(), kafkaOverrides, Map.of());
             if (arm == HttpVsEmbedded.Arm.EMBEDDED) {
                 serveCommands(name, () -> measure(config(broker.bootstrapServers(), kafkaOverrides, Map.of()), requests,
                         inFlight));
                 return;
             }
+            StreamAlignerConfig base = config(broker.bootstrapServers(), kafkaOverrides, Map.of()); // the model folders
             try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(base.upstream().folder(), base.engine());
                  OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
                  OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
