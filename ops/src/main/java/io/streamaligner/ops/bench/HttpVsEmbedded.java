@@ -140,12 +140,12 @@ public final class HttpVsEmbedded {
         }
 
         void warmUp(double seconds) throws IOException, InterruptedException {
-            send("warmup " + seconds);
+            send(HttpVsEmbeddedArm.WARMUP + seconds);
             expect("warm ");
         }
 
         Measured measure() throws IOException, InterruptedException {
-            send("measure");
+            send(HttpVsEmbeddedArm.MEASURE);
             String[] result = expect("result ").split(" ");
             List<String> answers = new ArrayList<>();
             while (answers.size() < prompts) {

@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import static io.streamaligner.ops.bench.BenchStats.percentile;
 
@@ -53,6 +54,8 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
 final class HttpVsEmbeddedArm {
 
     static final String REPLY = "@@ ";
+    static final String WARMUP = "warmup ";
+    static final String MEASURE = "measure";
 
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -71,9 +74,10 @@ final class HttpVsEmbeddedArm {
         String name = arm.name().toLowerCase(Locale.ROOT);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Function<Map<String, String>, Run> runsOver = models ->
+                    () -> measure(config(broker.bootstrapServers(), kafkaOverrides, models), requests, inFlight);
             if (arm == HttpVsEmbedded.Arm.EMBEDDED) {
-                serveCommands(name, () -> measure(config(broker.bootstrapServers(), kafkaOverrides, Map.of()), requests,
-                        inFlight));
+                serveCommands(name, runsOver.apply(Map.of()));
                 return;
             }
             StreamAlignerConfig base = config(broker.bootstrapServers(), kafkaOverrides, Map.of()); // the model folders
@@ -81,11 +85,9 @@ final class HttpVsEmbeddedArm {
                  OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
                  OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
                  OpenAiServer alignerServer = OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine)) {
-                Map<String, String> overHttp = Map.of(
+                serveCommands(name, runsOver.apply(Map.of(
                         StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
-                        StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString());
-                serveCommands(name, () -> measure(config(broker.bootstrapServers(), kafkaOverrides, overHttp), requests,
-                        inFlight));
+                        StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString())));
             }
         }
     }
@@ -98,15 +100,15 @@ final class HttpVsEmbeddedArm {
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         reply("ready");
         for (String command; (command = commands.readLine()) != null; ) {
-            if (command.startsWith("warmup ")) {
-                long end = System.nanoTime() + (long) (Double.parseDouble(command.substring(7).trim()) * 1e9);
+            if (command.startsWith(WARMUP)) {
+                long end = System.nanoTime() + (long) (Double.parseDouble(command.substring(WARMUP.length())) * 1e9);
                 int runs = 0;
                 do {
                     log(arm + ": warm-up run " + (++runs) + " ...");
                     run.once();
                 } while (System.nanoTime() < end);
                 reply("warm " + runs);
-            } else if (command.equals("measure")) {
+            } else if (command.equals(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once();
                 StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f%n", REPLY,
                         measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer()));
