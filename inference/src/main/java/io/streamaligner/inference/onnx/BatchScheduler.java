@@ -393,7 +393,7 @@ final class BatchScheduler implements Runnable {
         }
     }
 
-    /** Whether a finished sequence's cache is kept for a later prompt that starts the same way. */
+    /** Whether a finished (or cancelled) sequence's cache is kept for a later prompt that starts the same way. */
     private boolean keeps(DecodingSequence sequence, int cachedTokens) {
         if (prefixes.tooLarge(cachedTokens) && !toldTooLarge) {
             toldTooLarge = true;
@@ -405,7 +405,7 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Keeps finished sequences' rows, copied out of the batch's cache, for later prompts that start the same way. Best
+     * Keeps finished (or cancelled) sequences' rows, copied out of the batch's cache, for later prompts that start the same way. Best
      * effort: a copy that fails (memory) only costs the reuse, never the batch.
      */
     private void keep(List<KvCache.RowSlice> slices, List<DecodingSequence> finished) {
@@ -535,12 +535,27 @@ final class BatchScheduler implements Runnable {
         }
     }
 
+    /**
+     * Drops the rows whose callers gave up, keeping each one's cache as a finished row's is kept: what it was fed is
+     * as good a prefix as a finished row's. A client that stops a stream once it has what it needs (the loop's
+     * upstream steps over HTTP end by disconnecting at the end of a sentence) comes back with a prompt that starts
+     * with it, as vLLM's and SGLang's prefix caches also keep an aborted request's blocks.
+     */
     private void retireCancelled() {
+        List<KvCache.RowSlice> slices = new ArrayList<>();
+        List<DecodingSequence> retired = new ArrayList<>();
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r] != null && failIfCancelled(rows[r])) {
+            if (rows[r] != null && rows[r].cancelled()) {
+                int cached = cache.length() - padding[r];
+                if (keeps(rows[r], cached)) { // before failing it: a failed sequence's cache is not kept
+                    slices.add(KvCache.RowSlice.tail(cache, r, cached));
+                    retired.add(rows[r]);
+                }
+                failIfCancelled(rows[r]);
                 rows[r] = null;
             }
         }
+        keep(slices, retired);
     }
 
     /** Fails a sequence whose caller gave up on it; returns whether it did. */

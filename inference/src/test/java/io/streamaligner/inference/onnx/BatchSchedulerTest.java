@@ -152,6 +152,40 @@ class BatchSchedulerTest {
     }
 
     @Test
+    void shouldKeepACancelledSequencesCacheForTheNextRoundOfItsConversation() throws Exception {
+        String question = "A box holds 25 pens; Sara takes 8 and adds 13. How many pens are in the box now?";
+        CompletionRequest first = CompletionRequest.greedy("r0", prompt(question), 40).withMinNewTokens(40);
+        try (Harness engine = new Harness("upstream", 8, 1L << 24)) {
+            // as a client that disconnects once it has its sentence: cancelled after its sixth delta
+            StringBuilder streamed = new StringBuilder();
+            List<DecodingSequence> holder = new ArrayList<>();
+            int[] deltas = {0};
+            DecodingSequence cut = engine.sequence(first, (id, delta) -> {
+                streamed.append(delta);
+                if (++deltas[0] == 6) {
+                    holder.get(0).cancel();
+                }
+            });
+            holder.add(cut);
+            engine.scheduler.submit(List.of(cut));
+            assertThat(cut.result()).failsWithin(Duration.ofMinutes(1));
+            CompletionRequest next = CompletionRequest.greedy("r1",
+                    TOY.upstreamPrompt("", question, streamed.toString().strip()), 8);
+            int promptTokens = engine.model.tokenizer.encode(first.prompt()).length;
+            long reusedBefore = engine.scheduler.statistics().reusedPromptTokens();
+
+            Completion resumed = engine.run(List.of(next)).get(0);
+
+            assertThat(engine.scheduler.statistics().reusedPromptTokens() - reusedBefore)
+                    .as("the next round resumes from the cancelled round's cache, past its prompt")
+                    .isGreaterThanOrEqualTo(promptTokens);
+            try (Harness fresh = new Harness("upstream", 8, 0)) {
+                assertSameOutput(List.of(resumed), fresh.run(List.of(next)));
+            }
+        }
+    }
+
+    @Test
     void shouldFailSequencesSubmittedAfterClose() throws Exception {
         Harness engine = new Harness("upstream", 8);
         DecodingSequence sequence = engine.sequence(CompletionRequest.greedy("x", prompt("1 + 1?"), 5),
