@@ -35,8 +35,12 @@ public final class HttpVsEmbedded {
 
     enum Arm { EMBEDDED, HTTP }
 
-    /** One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers). */
-    record Measured(double roundP50Ms, double answersPerSecond, double cpuMsPerAnswer, List<String> answers) {
+    /**
+     * One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers),
+     * and the prompt tokens the upstream's engine prefilled per answer (those its prefix cache did not hold).
+     */
+    record Measured(double roundP50Ms, double answersPerSecond, double cpuMsPerAnswer, double upstreamPrefilledPerAnswer,
+                    List<String> answers) {
     }
 
     private HttpVsEmbedded() {
@@ -78,14 +82,17 @@ public final class HttpVsEmbedded {
         double httpRate = median(measured.get(Arm.HTTP).stream().map(Measured::answersPerSecond).toList());
         double embeddedCpu = median(measured.get(Arm.EMBEDDED).stream().map(Measured::cpuMsPerAnswer).toList());
         double httpCpu = median(measured.get(Arm.HTTP).stream().map(Measured::cpuMsPerAnswer).toList());
+        double embeddedPrefilled = median(measured.get(Arm.EMBEDDED).stream().map(Measured::upstreamPrefilledPerAnswer).toList());
+        double httpPrefilled = median(measured.get(Arm.HTTP).stream().map(Measured::upstreamPrefilledPerAnswer).toList());
         System.out.printf(Locale.ROOT, "%nthe Kafka loop (embedded broker, exactly_once_v2, in-memory wiring), bundled models, "
                 + "%d greedy toy prompts at %d in flight, each arm in a JVM of its own; medians of %d runs per arm after "
                 + "%.0f s of warm-up each%n", prompts, inFlight, repeats, warmupSeconds);
-        System.out.printf(Locale.ROOT, "%-28s %14s %12s %16s%n", "models", "round p50 ms", "answers/s", "CPU ms/answer");
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f%n", "embedded engine", embeddedRound, embeddedRate,
-                embeddedCpu);
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f%n", "behind serve (HTTP, SSE)", httpRound, httpRate,
-                httpCpu);
+        System.out.printf(Locale.ROOT, "%-28s %14s %12s %16s %26s%n", "models", "round p50 ms", "answers/s", "CPU ms/answer",
+                "upstream prefilled/answer");
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "embedded engine", embeddedRound,
+                embeddedRate, embeddedCpu, embeddedPrefilled);
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "behind serve (HTTP, SSE)", httpRound,
+                httpRate, httpCpu, httpPrefilled);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
@@ -153,7 +160,7 @@ public final class HttpVsEmbedded {
                 answers.add(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             }
             return new Measured(Double.parseDouble(result[1]), Double.parseDouble(result[2]),
-                    Double.parseDouble(result[3]), answers);
+                    Double.parseDouble(result[3]), Double.parseDouble(result[4]), answers);
         }
 
         private void send(String command) throws IOException {

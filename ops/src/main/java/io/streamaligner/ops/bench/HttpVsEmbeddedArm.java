@@ -41,10 +41,12 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * input, a command per line, and answers on standard output in lines that start with {@value #REPLY}:
  * <ul>
  *   <li>{@code warmup SECONDS}: unmeasured runs until the time is up, then {@code @@ warm RUNS};</li>
- *   <li>{@code measure}: one measured run, then {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER} and
+ *   <li>{@code measure}: one measured run, then
+ *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER} and
  *       {@code @@ answer BASE64} per prompt, in the prompts' order.</li>
  * </ul>
- * It ends when its standard input does. Each run is a fresh application on topics of its own.
+ * It ends when its standard input does. Each run is a fresh application on topics of its own (behind fresh servers
+ * in the HTTP arm).
  *
  * <p>Why a JVM per arm: in one JVM, every switch between the arms made the JIT recompile the code both share (the
  * loop's calls turn from one generator type to the other): an HTTP run after an embedded one spent 0.7–0.8 s of
@@ -74,21 +76,31 @@ final class HttpVsEmbeddedArm {
         String name = arm.name().toLowerCase(Locale.ROOT);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            Function<Map<String, String>, Run> runsOver = models ->
-                    () -> measure(config(broker.bootstrapServers(), kafkaOverrides, models), requests, inFlight);
-            if (arm == HttpVsEmbedded.Arm.EMBEDDED) {
-                serveCommands(name, runsOver.apply(Map.of()));
-                return;
-            }
-            StreamAlignerConfig base = config(broker.bootstrapServers(), kafkaOverrides, Map.of()); // the model folders
-            try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(base.upstream().folder(), base.engine());
-                 OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
-                 OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
-                 OpenAiServer alignerServer = OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine)) {
-                serveCommands(name, runsOver.apply(Map.of(
-                        StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
-                        StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString())));
-            }
+            String servers = broker.bootstrapServers();
+            serveCommands(name, arm == HttpVsEmbedded.Arm.EMBEDDED
+                    ? () -> measure(config(servers, kafkaOverrides, Map.of()), requests, inFlight,
+                            HttpVsEmbeddedArm::upstreamEngine)
+                    : () -> measureBehindServe(servers, kafkaOverrides, requests, inFlight));
+        }
+    }
+
+    /**
+     * A run with both models behind {@link OpenAiServer}s opened for it alone, as the embedded arm's application opens
+     * its engines for each run: engines kept across runs would hold every earlier run's answers to the same prompts in
+     * their prefix caches, which the embedded arm's never do.
+     */
+    private static HttpVsEmbedded.Measured measureBehindServe(String servers, Map<String, String> kafkaOverrides,
+                                                              List<AlignmentRequest> requests, int inFlight)
+            throws Exception {
+        StreamAlignerConfig base = config(servers, kafkaOverrides, Map.of()); // the model folders
+        try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(base.upstream().folder(), base.engine());
+             OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
+             OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
+             OpenAiServer alignerServer = OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine)) {
+            return measure(config(servers, kafkaOverrides, Map.of(
+                    StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
+                    StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString())), requests, inFlight,
+                    application -> upstreamEngine);
         }
     }
 
@@ -110,8 +122,9 @@ final class HttpVsEmbeddedArm {
                 reply("warm " + runs);
             } else if (command.equals(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once();
-                StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f%n", REPLY,
-                        measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer()));
+                StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f %.2f%n",
+                        REPLY, measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer(),
+                        measured.upstreamPrefilledPerAnswer()));
                 for (String text : measured.answers()) {
                     answer.append(REPLY).append("answer ")
                             .append(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))).append('\n');
@@ -139,22 +152,38 @@ final class HttpVsEmbeddedArm {
         return StreamAlignerConfig.fromSettings(settings);
     }
 
-    /** A fresh application over the configured models: a warm-up wave, then every request, {@code inFlight} at a time. */
-    private static HttpVsEmbedded.Measured measure(StreamAlignerConfig config, List<AlignmentRequest> requests, int inFlight)
+    /**
+     * A fresh application over the configured models: a warm-up wave, then every request, {@code inFlight} at a time.
+     *
+     * @param upstreamEngine where the upstream's engine runs: in the application, or behind its server
+     */
+    private static HttpVsEmbedded.Measured measure(StreamAlignerConfig config, List<AlignmentRequest> requests, int inFlight,
+                                                   Function<AlignmentApplication, OnnxTextGenerator> upstreamEngine)
             throws Exception {
         try (AlignmentApplication application = AlignmentApplication.start(config);
              AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(), Duration.ofMinutes(5))) {
             List<AlignmentRequest> warmup = requests.subList(0, Math.min(requests.size(), inFlight));
             new ClosedLoop(client, warmup, inFlight, "warmup-").run();
             ClosedLoop loop = new ClosedLoop(client, requests, inFlight, "");
+            OnnxTextGenerator upstream = upstreamEngine.apply(application);
+            long prefilledStart = upstream.statistics().prefilledTokens();
             long start = System.nanoTime();
             long cpuStart = PROCESS.getProcessCpuTime();
             List<String> answers = loop.run();
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuMs = (PROCESS.getProcessCpuTime() - cpuStart) / 1e6;
+            double prefilled = upstream.statistics().prefilledTokens() - prefilledStart;
             return new HttpVsEmbedded.Measured(percentile(loop.roundMs, 50), requests.size() / seconds,
-                    cpuMs / requests.size(), answers);
+                    cpuMs / requests.size(), prefilled / requests.size(), answers);
         }
+    }
+
+    /** The embedded arm's upstream engine, inside its application. */
+    private static OnnxTextGenerator upstreamEngine(AlignmentApplication application) {
+        if (application.models().upstream() instanceof OnnxTextGenerator engine) {
+            return engine;
+        }
+        throw new IllegalStateException("the upstream is not an embedded engine: " + application.models().upstream());
     }
 
     /** Keeps {@code inFlight} of the requests in flight, each answer submitting the next, until all are answered. */
