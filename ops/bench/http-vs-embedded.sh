@@ -9,7 +9,9 @@
 # OpenAI-compatible server (what `serve` runs) on loopback, over the chat API with streaming. Each arm runs in a JVM
 # of its own (HttpVsEmbeddedArm.java) with its own embedded broker; each first runs unmeasured for --warmup-s seconds,
 # one after the other (the JIT needs minutes on two cores); then measured runs alternate, each arm first in every other
-# repeat; medians. About 5.5 minutes with the defaults.
+# repeat; medians. Each HTTP run opens its own servers, as each embedded run opens its own engines. Besides round
+# p50, answers/s and CPU per answer it prints the prompt tokens the upstream's engine prefilled per answer, and the CPU
+# time per answer by kind of thread. About 6 minutes with the defaults.
 # The last line:
 #   http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y
 # (X: HTTP round p50 minus embedded round p50, ms; Y: HTTP answers/s ÷ embedded answers/s).

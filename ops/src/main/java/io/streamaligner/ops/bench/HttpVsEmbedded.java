@@ -8,10 +8,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +41,11 @@ public final class HttpVsEmbedded {
 
     /**
      * One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers),
-     * and the prompt tokens the upstream's engine prefilled per answer (those its prefix cache did not hold).
+     * the prompt tokens the upstream's engine prefilled per answer (those its prefix cache did not hold), and the CPU
+     * time per answer by kind of thread.
      */
     record Measured(double roundP50Ms, double answersPerSecond, double cpuMsPerAnswer, double upstreamPrefilledPerAnswer,
-                    List<String> answers) {
+                    Map<String, Double> threadCpuMsPerAnswer, List<String> answers) {
     }
 
     private HttpVsEmbedded() {
@@ -94,8 +99,33 @@ public final class HttpVsEmbedded {
         System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "behind serve (HTTP, SSE)", httpRound,
                 httpRate, httpCpu, httpPrefilled);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
+        printThreads(measured);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
+    }
+
+    /** Where each arm's CPU time goes: medians per kind of thread, the kinds above half a millisecond in either arm. */
+    private static void printThreads(Map<Arm, List<Measured>> measured) {
+        Set<String> kinds = new HashSet<>();
+        measured.values().forEach(runs -> runs.forEach(run -> kinds.addAll(run.threadCpuMsPerAnswer().keySet())));
+        Map<String, Double> embedded = mediansByKind(measured.get(Arm.EMBEDDED), kinds);
+        Map<String, Double> http = mediansByKind(measured.get(Arm.HTTP), kinds);
+        System.out.printf(Locale.ROOT, "%nCPU ms per answer by kind of thread (medians; APP: the run's application id)%n");
+        System.out.printf(Locale.ROOT, "%-60s %9s %9s %9s%n", "threads", "embedded", "HTTP", "added");
+        kinds.stream()
+                .filter(kind -> embedded.get(kind) >= 0.5 || http.get(kind) >= 0.5)
+                .sorted(Comparator.comparingDouble(kind -> -(embedded.get(kind) + http.get(kind))))
+                .forEach(kind -> System.out.printf(Locale.ROOT, "%-60s %9.2f %9.2f %+9.2f%n",
+                        kind.length() > 60 ? kind.substring(0, 57) + "..." : kind, embedded.get(kind), http.get(kind),
+                        http.get(kind) - embedded.get(kind)));
+    }
+
+    private static Map<String, Double> mediansByKind(List<Measured> runs, Set<String> kinds) {
+        Map<String, Double> medians = new HashMap<>();
+        for (String kind : kinds) {
+            medians.put(kind, median(runs.stream().map(run -> run.threadCpuMsPerAnswer().getOrDefault(kind, 0.0)).toList()));
+        }
+        return medians;
     }
 
     /**
@@ -154,13 +184,19 @@ public final class HttpVsEmbedded {
         Measured measure() throws IOException, InterruptedException {
             send(HttpVsEmbeddedArm.MEASURE);
             String[] result = expect("result ").split(" ");
+            Map<String, Double> threads = new HashMap<>();
+            String[] kinds = expect("threads").split(" ");
+            for (int i = 1; i < kinds.length; i++) {
+                int equals = kinds[i].lastIndexOf('=');
+                threads.put(kinds[i].substring(0, equals), Double.parseDouble(kinds[i].substring(equals + 1)));
+            }
             List<String> answers = new ArrayList<>();
             while (answers.size() < prompts) {
                 String encoded = expect("answer ").substring("answer ".length());
                 answers.add(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             }
             return new Measured(Double.parseDouble(result[1]), Double.parseDouble(result[2]),
-                    Double.parseDouble(result[3]), Double.parseDouble(result[4]), answers);
+                    Double.parseDouble(result[3]), Double.parseDouble(result[4]), threads, answers);
         }
 
         private void send(String command) throws IOException {

@@ -16,6 +16,7 @@ import io.streamaligner.topology.config.StreamAlignerConfig;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,8 +43,9 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * <ul>
  *   <li>{@code warmup SECONDS}: unmeasured runs until the time is up, then {@code @@ warm RUNS};</li>
  *   <li>{@code measure}: one measured run, then
- *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER} and
- *       {@code @@ answer BASE64} per prompt, in the prompts' order.</li>
+ *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER},
+ *       {@code @@ threads KIND=CPU_MS_PER_ANSWER ...} ({@link ThreadCpu}) and {@code @@ answer BASE64} per prompt, in
+ *       the prompts' order.</li>
  * </ul>
  * It ends when its standard input does. Each run is a fresh application on topics of its own (behind fresh servers
  * in the HTTP arm).
@@ -125,6 +127,10 @@ final class HttpVsEmbeddedArm {
                 StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f %.2f%n",
                         REPLY, measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer(),
                         measured.upstreamPrefilledPerAnswer()));
+                answer.append(REPLY).append("threads");
+                measured.threadCpuMsPerAnswer().forEach((kind, ms) ->
+                        answer.append(' ').append(kind).append('=').append(String.format(Locale.ROOT, "%.3f", ms)));
+                answer.append('\n');
                 for (String text : measured.answers()) {
                     answer.append(REPLY).append("answer ")
                             .append(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))).append('\n');
@@ -169,13 +175,30 @@ final class HttpVsEmbeddedArm {
             long prefilledStart = upstream.statistics().prefilledTokens();
             long start = System.nanoTime();
             long cpuStart = PROCESS.getProcessCpuTime();
+            Map<String, Long> threadsStart = ThreadCpu.snapshot();
+            long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gcStart = gcMillis();
             List<String> answers = loop.run();
+            Map<String, Long> threadsEnd = ThreadCpu.snapshot();
+            double jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart;
+            double gcMs = gcMillis() - gcStart;
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuMs = (PROCESS.getProcessCpuTime() - cpuStart) / 1e6;
             double prefilled = upstream.statistics().prefilledTokens() - prefilledStart;
+            Map<String, Double> threads = ThreadCpu.msPerAnswer(threadsStart, threadsEnd, requests.size());
+            double inJavaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+            // the JVM's own threads (compilers, GC) are not Java threads; what they did is the rest of the process's time
+            threads.put("(JVM_threads:_compilers,_GC,_...)", cpuMs / requests.size() - inJavaThreads);
+            threads.put("(wall_time,_not_CPU:_JIT_compiling)", jitMs / requests.size());
+            threads.put("(wall_time,_not_CPU:_GC_pauses)", gcMs / requests.size());
             return new HttpVsEmbedded.Measured(percentile(loop.roundMs, 50), requests.size() / seconds,
-                    cpuMs / requests.size(), prefilled / requests.size(), answers);
+                    cpuMs / requests.size(), prefilled / requests.size(), threads, answers);
         }
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** The embedded arm's upstream engine, inside its application. */
