@@ -405,8 +405,8 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Keeps finished (or cancelled) sequences' rows, copied out of the batch's cache, for later prompts that start the same way. Best
-     * effort: a copy that fails (memory) only costs the reuse, never the batch.
+     * Keeps finished (or cancelled) sequences' rows, copied out of the batch's cache, for later prompts that start the
+     * same way. Best effort: a copy that fails (memory) only costs the reuse, never the batch.
      */
     private void keep(List<KvCache.RowSlice> slices, List<DecodingSequence> finished) {
         if (slices.isEmpty()) {
