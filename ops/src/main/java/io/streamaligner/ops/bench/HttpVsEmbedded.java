@@ -55,7 +55,9 @@ public final class HttpVsEmbedded {
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
-        double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "120"));
+        // 300 s: after 90-120 s each, the JIT's one C2 thread was still compiling the HTTP arm's hot code through the
+        // measured runs (55-107 ms of compile time per answer; 3 after 300 s), and HTTP looked 22-57 ms slower, not 4
+        double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "300"));
         List<String> armArgs = new ArrayList<>(List.of("--in-flight", String.valueOf(inFlight)));
         BenchOptions.kafkaOverrides(args).forEach((key, value) -> armArgs.addAll(List.of("--kafka", key + "=" + value)));
 
