@@ -19,9 +19,9 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import static io.streamaligner.ops.bench.BenchStats.countEqual;
-import static io.streamaligner.ops.bench.BenchStats.median;
 
 /**
  * What serving the models over HTTP costs the loop: the same bundled models and the same greedy toy prompts, a fixed
@@ -83,14 +83,14 @@ public final class HttpVsEmbedded {
 
         List<String> embeddedAnswers = measured.get(Arm.EMBEDDED).get(0).answers();
         long equal = measured.get(Arm.HTTP).stream().mapToLong(run -> countEqual(run.answers(), embeddedAnswers)).min().orElse(0);
-        double embeddedRound = median(measured.get(Arm.EMBEDDED).stream().map(Measured::roundP50Ms).toList());
-        double httpRound = median(measured.get(Arm.HTTP).stream().map(Measured::roundP50Ms).toList());
-        double embeddedRate = median(measured.get(Arm.EMBEDDED).stream().map(Measured::answersPerSecond).toList());
-        double httpRate = median(measured.get(Arm.HTTP).stream().map(Measured::answersPerSecond).toList());
-        double embeddedCpu = median(measured.get(Arm.EMBEDDED).stream().map(Measured::cpuMsPerAnswer).toList());
-        double httpCpu = median(measured.get(Arm.HTTP).stream().map(Measured::cpuMsPerAnswer).toList());
-        double embeddedPrefilled = median(measured.get(Arm.EMBEDDED).stream().map(Measured::upstreamPrefilledPerAnswer).toList());
-        double httpPrefilled = median(measured.get(Arm.HTTP).stream().map(Measured::upstreamPrefilledPerAnswer).toList());
+        double embeddedRound = median(measured.get(Arm.EMBEDDED), Measured::roundP50Ms);
+        double httpRound = median(measured.get(Arm.HTTP), Measured::roundP50Ms);
+        double embeddedRate = median(measured.get(Arm.EMBEDDED), Measured::answersPerSecond);
+        double httpRate = median(measured.get(Arm.HTTP), Measured::answersPerSecond);
+        double embeddedCpu = median(measured.get(Arm.EMBEDDED), Measured::cpuMsPerAnswer);
+        double httpCpu = median(measured.get(Arm.HTTP), Measured::cpuMsPerAnswer);
+        double embeddedPrefilled = median(measured.get(Arm.EMBEDDED), Measured::upstreamPrefilledPerAnswer);
+        double httpPrefilled = median(measured.get(Arm.HTTP), Measured::upstreamPrefilledPerAnswer);
         System.out.printf(Locale.ROOT, "%nthe Kafka loop (embedded broker, exactly_once_v2, in-memory wiring), bundled models, "
                 + "%d greedy toy prompts at %d in flight, each arm in a JVM of its own; medians of %d runs per arm after "
                 + "%.0f s of warm-up each%n", prompts, inFlight, repeats, warmupSeconds);
@@ -122,10 +122,15 @@ public final class HttpVsEmbedded {
                         http.get(kind) - embedded.get(kind)));
     }
 
+    /** The median of one figure over an arm's runs. */
+    private static double median(List<Measured> runs, ToDoubleFunction<Measured> figure) {
+        return BenchStats.median(runs.stream().map(figure::applyAsDouble).toList());
+    }
+
     private static Map<String, Double> mediansByKind(List<Measured> runs, Set<String> kinds) {
         Map<String, Double> medians = new HashMap<>();
         for (String kind : kinds) {
-            medians.put(kind, median(runs.stream().map(run -> run.threadCpuMsPerAnswer().getOrDefault(kind, 0.0)).toList()));
+            medians.put(kind, median(runs, run -> run.threadCpuMsPerAnswer().getOrDefault(kind, 0.0)));
         }
         return medians;
     }
