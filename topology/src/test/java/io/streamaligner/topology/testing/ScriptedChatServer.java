@@ -8,11 +8,13 @@ import io.streamaligner.inference.http.RawHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,6 +184,9 @@ public final class ScriptedChatServer implements AutoCloseable {
             case RESET -> {
                 startStream(out);
                 chunk(out, delta("Half a"));
+                // a reset discards what the client has not read yet: without a pause it sometimes came before the
+                // headers were read, a failure of another kind than "mid-stream"
+                pause(Duration.ofMillis(200));
                 connection.setSoLinger(true, 0);
                 connection.close();
                 return false;
@@ -257,6 +262,15 @@ public final class ScriptedChatServer implements AutoCloseable {
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0).put("finish_reason", reason);
         choice.putObject("delta");
         return chunk.toString();
+    }
+
+    private static void pause(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("closing");
+        }
     }
 
     private static void startStream(OutputStream out) throws IOException {
