@@ -27,10 +27,12 @@ import static io.streamaligner.ops.bench.BenchStats.countEqual;
  * What serving the models over HTTP costs the loop: the same bundled models and the same greedy toy prompts, a fixed
  * number in flight, once with both models on the embedded engine and once with both behind the project's
  * OpenAI-compatible server (what {@code serve} runs) on loopback, reached through the HTTP backend. Each arm runs in a
- * JVM of its own ({@link HttpVsEmbeddedArm}), as a deployment would, with its own embedded broker; this program warms
- * them up one after the other (on two cores the JIT compiles the broker's, Streams' and the HTTP path's hot code for
- * minutes, and a measured run that overlaps it measures the compiler), then asks them for measured runs in turn, each
- * arm first in every other repetition, and reports medians. Entry point of {@code ops/bench/http-vs-embedded.sh}.
+ * JVM of its own ({@link HttpVsEmbeddedArm}), as a deployment would, with its own embedded broker and its system
+ * started once for all its runs; this program warms them up one after the other (on two cores the JIT compiles the
+ * broker's, Streams' and the HTTP path's hot code for many minutes, and a measured run that overlaps it measures the
+ * compiler), each for at least a set time and then until its JIT has settled, then asks them for measured runs in
+ * turn, each arm first in every other repetition, and reports medians. Entry point of
+ * {@code ops/bench/http-vs-embedded.sh}.
  *
  * <p>Round latency: for each answer, the time from its submission to its first sentence, then between consecutive
  * sentences, as a client sees them. Last line: {@code http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y}.
@@ -58,22 +60,28 @@ public final class HttpVsEmbedded {
         // 300 s: after 90-120 s each, the JIT's one C2 thread was still compiling the HTTP arm's hot code through the
         // measured runs (55-107 ms of compile time per answer; 3 after 300 s), and HTTP looked 22-57 ms slower, not 4
         double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "300"));
+        // then on until the JIT has settled: the HTTP arm's compilers were still busy for most of a run after 300 s
+        double warmupMaxSeconds = Math.max(warmupSeconds,
+                Double.parseDouble(BenchOptions.option(args, "--warmup-max-s", "900")));
         List<String> armArgs = new ArrayList<>(List.of("--in-flight", String.valueOf(inFlight)));
         BenchOptions.kafkaOverrides(args).forEach((key, value) -> armArgs.addAll(List.of("--kafka", key + "=" + value)));
 
         Map<Arm, List<Measured>> measured = new EnumMap<>(Arm.class);
+        Map<Arm, String> warmups = new EnumMap<>(Arm.class);
         try (ArmProcess embedded = ArmProcess.start(Arm.EMBEDDED, prompts, armArgs);
              ArmProcess http = ArmProcess.start(Arm.HTTP, prompts, armArgs)) {
             // one after the other: an arm warming up beside the other would leave both half compiled
             for (ArmProcess arm : List.of(embedded, http)) {
-                log("warming up the " + arm.name() + " arm for " + warmupSeconds + " s ...");
-                arm.warmUp(warmupSeconds);
+                log("warming up the " + arm.name() + " arm for " + warmupSeconds + " s, then until its JIT has "
+                        + "settled (at most " + warmupMaxSeconds + " s) ...");
+                warmups.put(arm.arm(), arm.warmUp(warmupSeconds, warmupMaxSeconds));
+                log("  " + warmups.get(arm.arm()));
             }
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 // each arm first in every other repeat, so that neither always runs after the other
                 for (ArmProcess arm : repeat % 2 == 1 ? List.of(embedded, http) : List.of(http, embedded)) {
                     log("repeat " + repeat + " of " + repeats + ": " + arm.name() + " ...");
-                    Measured run = arm.measure();
+                    Measured run = arm.measure(repeat); // the same questions for both arms, others in each repeat
                     log(String.format(Locale.ROOT, "  round p50 %.1f ms, %.2f answers/s, %.1f ms CPU per answer",
                             run.roundP50Ms(), run.answersPerSecond(), run.cpuMsPerAnswer()));
                     measured.computeIfAbsent(arm.arm(), a -> new ArrayList<>()).add(run);
@@ -81,8 +89,12 @@ public final class HttpVsEmbedded {
             }
         }
 
-        List<String> embeddedAnswers = measured.get(Arm.EMBEDDED).get(0).answers();
-        long equal = measured.get(Arm.HTTP).stream().mapToLong(run -> countEqual(run.answers(), embeddedAnswers)).min().orElse(0);
+        // repeat r asked both arms the same questions
+        long equal = prompts;
+        for (int repeat = 0; repeat < repeats; repeat++) {
+            equal = Math.min(equal, countEqual(measured.get(Arm.HTTP).get(repeat).answers(),
+                    measured.get(Arm.EMBEDDED).get(repeat).answers()));
+        }
         double embeddedRound = median(measured.get(Arm.EMBEDDED), Measured::roundP50Ms);
         double httpRound = median(measured.get(Arm.HTTP), Measured::roundP50Ms);
         double embeddedRate = median(measured.get(Arm.EMBEDDED), Measured::answersPerSecond);
@@ -93,7 +105,9 @@ public final class HttpVsEmbedded {
         double httpPrefilled = median(measured.get(Arm.HTTP), Measured::upstreamPrefilledPerAnswer);
         System.out.printf(Locale.ROOT, "%nthe Kafka loop (embedded broker, exactly_once_v2, in-memory wiring), bundled models, "
                 + "%d greedy toy prompts at %d in flight, each arm in a JVM of its own; medians of %d runs per arm after "
-                + "%.0f s of warm-up each%n", prompts, inFlight, repeats, warmupSeconds);
+                + "a warm-up of at least %.0f s each, then until its JIT settled (at most %.0f s)%n", prompts, inFlight,
+                repeats, warmupSeconds, warmupMaxSeconds);
+        warmups.values().forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%-28s %14s %12s %16s %26s%n", "models", "round p50 ms", "answers/s", "CPU ms/answer",
                 "upstream prefilled/answer");
         System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "embedded engine", embeddedRound,
@@ -183,13 +197,18 @@ public final class HttpVsEmbedded {
             return arm.name().toLowerCase(Locale.ROOT);
         }
 
-        void warmUp(double seconds) throws IOException, InterruptedException {
-            send(HttpVsEmbeddedArm.WARMUP + seconds);
-            expect("warm ");
+        /** Warms the arm up; says how long, and whether its JIT settled. */
+        String warmUp(double leastSeconds, double mostSeconds) throws IOException, InterruptedException {
+            send(HttpVsEmbeddedArm.WARMUP + leastSeconds + " " + mostSeconds);
+            String[] warm = expect("warm ").split(" ");
+            double compiling = Double.parseDouble(warm[3]);
+            return String.format(Locale.ROOT, "%s: %s warm-up runs in %s s, JIT compile time %.0f%% of the last one's "
+                    + "wall time%s", name(), warm[1], warm[2], 100 * compiling,
+                    compiling > HttpVsEmbeddedArm.SETTLED_COMPILING ? " (not settled)" : "");
         }
 
-        Measured measure() throws IOException, InterruptedException {
-            send(HttpVsEmbeddedArm.MEASURE);
+        Measured measure(long seed) throws IOException, InterruptedException {
+            send(HttpVsEmbeddedArm.MEASURE + seed);
             String[] result = expect("result ").split(" ");
             Map<String, Double> threads = new HashMap<>();
             String[] kinds = expect("threads").split(" ");

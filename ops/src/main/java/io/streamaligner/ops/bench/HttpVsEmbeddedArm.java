@@ -20,7 +20,9 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 import static io.streamaligner.ops.bench.BenchStats.percentile;
 
@@ -41,14 +42,18 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * models behind {@link OpenAiServer} (what {@code serve} runs) on loopback. It runs what the parent asks on its standard
  * input, a command per line, and answers on standard output in lines that start with {@value #REPLY}:
  * <ul>
- *   <li>{@code warmup SECONDS}: unmeasured runs until the time is up, then {@code @@ warm RUNS};</li>
- *   <li>{@code measure}: one measured run, then
+ *   <li>{@code warmup LEAST MOST}: unmeasured runs for at least LEAST seconds and then until the JIT has settled
+ *       ({@link #SETTLED_COMPILING}) or MOST seconds have passed, then {@code @@ warm RUNS SECONDS COMPILING} (the
+ *       share of the last run's wall time the compilers spent);</li>
+ *   <li>{@code measure SEED}: one measured run over the questions of {@code SEED}, then
  *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER},
  *       {@code @@ threads KIND=CPU_MS_PER_ANSWER ...} ({@link ThreadCpu}) and {@code @@ answer BASE64} per prompt, in
  *       the prompts' order.</li>
  * </ul>
- * It ends when its standard input does. Each run is a fresh application on topics of its own (behind fresh servers
- * in the HTTP arm).
+ * It ends when its standard input does. The arm's system (the application and a client; in the HTTP arm also the two
+ * servers and their engines) starts once and serves every run, as a deployment does: started for each run, its
+ * start-up code ran a few times per run and kept the JIT compiling it, run after run, through the measured ones.
+ * Each run asks questions of its own, so that no run finds its prompts in the engines' prefix caches.
  *
  * <p>Why a JVM per arm: in one JVM, every switch between the arms made the JIT recompile the code both share (the
  * loop's calls turn from one generator type to the other): an HTTP run after an embedded one spent 0.7–0.8 s of
@@ -59,7 +64,14 @@ final class HttpVsEmbeddedArm {
 
     static final String REPLY = "@@ ";
     static final String WARMUP = "warmup ";
-    static final String MEASURE = "measure";
+    static final String MEASURE = "measure ";
+    /**
+     * The JIT has settled once its compilers spent at most this share of a warm-up run's wall time compiling (on two
+     * cores, 2026-12-04: the embedded arm's about 0.05 after five minutes, the HTTP arm's then still about 0.75).
+     */
+    static final double SETTLED_COMPILING = 0.10;
+    /** Warm-up run N asks the questions of seed WARMUP_SEEDS + N; measured runs use small seeds. */
+    private static final long WARMUP_SEEDS = 1_000_000;
 
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -74,40 +86,18 @@ final class HttpVsEmbeddedArm {
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
         Map<String, String> kafkaOverrides = BenchOptions.kafkaOverrides(args);
-        List<AlignmentRequest> requests = ToyRequests.greedy(7, prompts);
         String name = arm.name().toLowerCase(Locale.ROOT);
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            String servers = broker.bootstrapServers();
-            serveCommands(name, arm == HttpVsEmbedded.Arm.EMBEDDED
-                    ? () -> measure(config(servers, kafkaOverrides, Map.of()), requests, inFlight,
-                            HttpVsEmbeddedArm::upstreamEngine)
-                    : () -> measureBehindServe(servers, kafkaOverrides, requests, inFlight));
-        }
-    }
-
-    /**
-     * A run with both models behind {@link OpenAiServer}s opened for it alone, as the embedded arm's application opens
-     * its engines for each run: engines kept across runs would hold every earlier run's answers to the same prompts in
-     * their prefix caches, which the embedded arm's never do.
-     */
-    private static HttpVsEmbedded.Measured measureBehindServe(String servers, Map<String, String> kafkaOverrides,
-                                                              List<AlignmentRequest> requests, int inFlight)
-            throws Exception {
-        StreamAlignerConfig base = config(servers, kafkaOverrides, Map.of()); // the model folders
-        try (OnnxTextGenerator upstreamEngine = OnnxTextGenerator.open(base.upstream().folder(), base.engine());
-             OnnxTextGenerator alignerEngine = OnnxTextGenerator.open(base.aligner().folder(), base.engine());
-             OpenAiServer upstreamServer = OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine);
-             OpenAiServer alignerServer = OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine)) {
-            return measure(config(servers, kafkaOverrides, Map.of(
-                    StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
-                    StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString())), requests, inFlight,
-                    application -> upstreamEngine);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+             Deployment deployment = arm == HttpVsEmbedded.Arm.EMBEDDED
+                     ? Deployment.embedded(broker.bootstrapServers(), kafkaOverrides)
+                     : Deployment.behindServe(broker.bootstrapServers(), kafkaOverrides)) {
+            serveCommands(name, seed -> measure(deployment, ToyRequests.greedy(seed, prompts), inFlight));
         }
     }
 
     private interface Run {
-        HttpVsEmbedded.Measured once() throws Exception;
+        HttpVsEmbedded.Measured once(long seed) throws Exception;
     }
 
     private static void serveCommands(String arm, Run run) throws Exception {
@@ -115,15 +105,27 @@ final class HttpVsEmbeddedArm {
         reply("ready");
         for (String command; (command = commands.readLine()) != null; ) {
             if (command.startsWith(WARMUP)) {
-                long end = System.nanoTime() + (long) (Double.parseDouble(command.substring(WARMUP.length())) * 1e9);
+                String[] bounds = command.substring(WARMUP.length()).split(" ");
+                long start = System.nanoTime();
+                long least = start + (long) (Double.parseDouble(bounds[0]) * 1e9);
+                long most = start + (long) (Double.parseDouble(bounds[1]) * 1e9);
                 int runs = 0;
+                double compiling;
+                long now;
                 do {
                     log(arm + ": warm-up run " + (++runs) + " ...");
-                    run.once();
-                } while (System.nanoTime() < end);
-                reply("warm " + runs);
-            } else if (command.equals(MEASURE)) {
-                HttpVsEmbedded.Measured measured = run.once();
+                    long runStart = System.nanoTime();
+                    long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                    run.once(WARMUP_SEEDS + runs); // questions no measured run asks
+                    now = System.nanoTime();
+                    compiling = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) * 1e6
+                            / (now - runStart);
+                    log(String.format(Locale.ROOT, "%s: JIT compile time %.0f%% of the run's wall time", arm,
+                            100 * compiling));
+                } while (now < least || compiling > SETTLED_COMPILING && now < most);
+                reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
+            } else if (command.startsWith(MEASURE)) {
+                HttpVsEmbedded.Measured measured = run.once(Long.parseLong(command.substring(MEASURE.length())));
                 StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f %.2f%n",
                         REPLY, measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer(),
                         measured.upstreamPrefilledPerAnswer()));
@@ -159,54 +161,132 @@ final class HttpVsEmbeddedArm {
     }
 
     /**
-     * A fresh application over the configured models: a warm-up wave, then every request, {@code inFlight} at a time.
-     *
-     * @param upstreamEngine where the upstream's engine runs: in the application, or behind its server
+     * The arm's running system, up for all its runs as a deployment is: the application and a client of it, and, in the
+     * HTTP arm, the two servers and their engines. Closing it closes them all, the client first.
      */
-    private static HttpVsEmbedded.Measured measure(StreamAlignerConfig config, List<AlignmentRequest> requests, int inFlight,
-                                                   Function<AlignmentApplication, OnnxTextGenerator> upstreamEngine)
-            throws Exception {
-        try (AlignmentApplication application = AlignmentApplication.start(config);
-             AlignmentClient client = AlignmentClient.connect(config.kafkaProperties(), config.topicNames(), Duration.ofMinutes(5))) {
-            List<AlignmentRequest> warmup = requests.subList(0, Math.min(requests.size(), inFlight));
-            new ClosedLoop(client, warmup, inFlight, "warmup-").run();
-            ClosedLoop loop = new ClosedLoop(client, requests, inFlight, "");
-            OnnxTextGenerator upstream = upstreamEngine.apply(application);
-            long prefilledStart = upstream.statistics().prefilledTokens();
-            long start = System.nanoTime();
-            long cpuStart = PROCESS.getProcessCpuTime();
-            Map<String, Long> threadsStart = ThreadCpu.snapshot();
-            long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-            long gcStart = gcMillis();
-            List<String> answers = loop.run();
-            Map<String, Long> threadsEnd = ThreadCpu.snapshot();
-            double jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart;
-            double gcMs = gcMillis() - gcStart;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuMs = (PROCESS.getProcessCpuTime() - cpuStart) / 1e6;
-            double prefilled = upstream.statistics().prefilledTokens() - prefilledStart;
-            Map<String, Double> threads = ThreadCpu.msPerAnswer(threadsStart, threadsEnd, requests.size());
-            double inJavaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
-            // the JVM's own threads (compilers, GC) are not Java threads; what they did is the rest of the process's time
-            threads.put("(JVM_threads:_compilers,_GC,_...)", cpuMs / requests.size() - inJavaThreads);
-            threads.put("(wall_time,_not_CPU:_JIT_compiling)", jitMs / requests.size());
-            threads.put("(wall_time,_not_CPU:_GC_pauses)", gcMs / requests.size());
-            return new HttpVsEmbedded.Measured(percentile(loop.roundMs, 50), requests.size() / seconds,
-                    cpuMs / requests.size(), prefilled / requests.size(), threads, answers);
+    private static final class Deployment implements AutoCloseable {
+
+        /** The engine that runs the upstream model, for its prefill count: in the application, or behind its server. */
+        final OnnxTextGenerator upstreamEngine;
+        final AlignmentClient client;
+        /** What to close, in this order. */
+        private final List<AutoCloseable> parts;
+
+        private Deployment(OnnxTextGenerator upstreamEngine, AlignmentClient client, List<AutoCloseable> parts) {
+            this.upstreamEngine = upstreamEngine;
+            this.client = client;
+            this.parts = parts;
         }
+
+        static Deployment embedded(String servers, Map<String, String> kafkaOverrides) throws Exception {
+            StreamAlignerConfig config = config(servers, kafkaOverrides, Map.of());
+            AlignmentApplication application = AlignmentApplication.start(config);
+            try {
+                if (!(application.models().upstream() instanceof OnnxTextGenerator engine)) {
+                    throw new IllegalStateException("the upstream is not an embedded engine: "
+                            + application.models().upstream());
+                }
+                AlignmentClient client = connect(config);
+                return new Deployment(engine, client, List.of(client, application));
+            } catch (Exception | Error e) {
+                application.close();
+                throw e;
+            }
+        }
+
+        static Deployment behindServe(String servers, Map<String, String> kafkaOverrides) throws Exception {
+            StreamAlignerConfig base = config(servers, kafkaOverrides, Map.of()); // the model folders
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                OnnxTextGenerator upstreamEngine = opened(opened,
+                        OnnxTextGenerator.open(base.upstream().folder(), base.engine()));
+                OnnxTextGenerator alignerEngine = opened(opened,
+                        OnnxTextGenerator.open(base.aligner().folder(), base.engine()));
+                OpenAiServer upstreamServer = opened(opened,
+                        OpenAiServer.start(ServeSettings.defaults("upstream"), upstreamEngine));
+                OpenAiServer alignerServer = opened(opened,
+                        OpenAiServer.start(ServeSettings.defaults("aligner"), alignerEngine));
+                StreamAlignerConfig config = config(servers, kafkaOverrides, Map.of(
+                        StreamAlignerConfig.UPSTREAM_URL, upstreamServer.baseUrl().toString(),
+                        StreamAlignerConfig.ALIGNER_URL, alignerServer.baseUrl().toString()));
+                AlignmentApplication application = opened(opened, AlignmentApplication.start(config));
+                AlignmentClient client = opened(opened, connect(config));
+                return new Deployment(upstreamEngine, client, reversed(opened));
+            } catch (Exception | Error e) {
+                closeAll(reversed(opened));
+                throw e;
+            }
+        }
+
+        private static AlignmentClient connect(StreamAlignerConfig config) {
+            return AlignmentClient.connect(config.kafkaProperties(), config.topicNames(), Duration.ofMinutes(5));
+        }
+
+        private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T part) {
+            opened.add(part);
+            return part;
+        }
+
+        private static List<AutoCloseable> reversed(List<AutoCloseable> parts) {
+            List<AutoCloseable> reversed = new ArrayList<>(parts);
+            Collections.reverse(reversed);
+            return reversed;
+        }
+
+        private static void closeAll(List<AutoCloseable> parts) throws Exception {
+            Exception first = null;
+            for (AutoCloseable part : parts) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            closeAll(parts);
+        }
+    }
+
+    /** One run on the deployment: every request, {@code inFlight} at a time, each answer submitting the next. */
+    private static HttpVsEmbedded.Measured measure(Deployment deployment, List<AlignmentRequest> requests, int inFlight)
+            throws Exception {
+        ClosedLoop loop = new ClosedLoop(deployment.client, requests, inFlight);
+        long prefilledStart = deployment.upstreamEngine.statistics().prefilledTokens();
+        long start = System.nanoTime();
+        long cpuStart = PROCESS.getProcessCpuTime();
+        Map<String, Long> threadsStart = ThreadCpu.snapshot();
+        long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long gcStart = gcMillis();
+        List<String> answers = loop.run();
+        Map<String, Long> threadsEnd = ThreadCpu.snapshot();
+        double jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart;
+        double gcMs = gcMillis() - gcStart;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMs = (PROCESS.getProcessCpuTime() - cpuStart) / 1e6;
+        double prefilled = deployment.upstreamEngine.statistics().prefilledTokens() - prefilledStart;
+        Map<String, Double> threads = ThreadCpu.msPerAnswer(threadsStart, threadsEnd, requests.size());
+        double inJavaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+        // the JVM's own threads (compilers, GC) are not Java threads; what they did is the rest of the process's time
+        threads.put("(JVM_threads:_compilers,_GC,_...)", cpuMs / requests.size() - inJavaThreads);
+        threads.put("(wall_time,_not_CPU:_JIT_compiling)", jitMs / requests.size());
+        threads.put("(wall_time,_not_CPU:_GC_pauses)", gcMs / requests.size());
+        return new HttpVsEmbedded.Measured(percentile(loop.roundMs, 50), requests.size() / seconds,
+                cpuMs / requests.size(), prefilled / requests.size(), threads, answers);
     }
 
     private static long gcMillis() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
-    }
-
-    /** The embedded arm's upstream engine, inside its application. */
-    private static OnnxTextGenerator upstreamEngine(AlignmentApplication application) {
-        if (application.models().upstream() instanceof OnnxTextGenerator engine) {
-            return engine;
-        }
-        throw new IllegalStateException("the upstream is not an embedded engine: " + application.models().upstream());
     }
 
     /** Keeps {@code inFlight} of the requests in flight, each answer submitting the next, until all are answered. */
@@ -215,18 +295,16 @@ final class HttpVsEmbeddedArm {
         private final AlignmentClient client;
         private final List<AlignmentRequest> requests;
         private final int inFlight;
-        private final String idPrefix;
         private final AtomicInteger next = new AtomicInteger();
         private final String[] answers;
         private final ConcurrentLinkedQueue<Double> roundMs = new ConcurrentLinkedQueue<>();
         private final CountDownLatch done;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        ClosedLoop(AlignmentClient client, List<AlignmentRequest> requests, int inFlight, String idPrefix) {
+        ClosedLoop(AlignmentClient client, List<AlignmentRequest> requests, int inFlight) {
             this.client = client;
             this.requests = requests;
             this.inFlight = inFlight;
-            this.idPrefix = idPrefix;
             this.answers = new String[requests.size()];
             this.done = new CountDownLatch(requests.size());
         }
@@ -247,7 +325,7 @@ final class HttpVsEmbeddedArm {
                 return;
             }
             AlignmentRequest request = AlignmentRequest.newBuilder(requests.get(index))
-                    .setRequestId(idPrefix + requests.get(index).getRequestId() + "-" + UUID.randomUUID()).build();
+                    .setRequestId(requests.get(index).getRequestId() + "-" + UUID.randomUUID()).build();
             long[] last = {System.nanoTime()};
             CompletableFuture<AnswerFinal> answer = client.submit(request, new ResponseListener() {
                 @Override
