@@ -10,6 +10,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/script-options.sh
+source "$ROOT/ops/lib/script-options.sh"
+check_script_options "${BASH_SOURCE[0]}" "$@"
 cd "$ROOT"
 
 # shellcheck source=../lib/ops-classpath.sh
