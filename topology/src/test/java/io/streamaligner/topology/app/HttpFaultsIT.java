@@ -72,8 +72,8 @@ class HttpFaultsIT {
             }
             HttpModelSettings defaults = HttpModelSettings.defaults(URI.create(server.baseUrl()));
             HttpModelSettings settings = new HttpModelSettings(defaults.baseUrl(), defaults.api(), defaults.server(),
-                    ScriptedChatServer.MODEL, defaults.apiKey(), defaults.connectTimeout(), Duration.ofMillis(500),
-                    Duration.ofMillis(500), defaults.endOfAnswerToken(), defaults.bosToken());
+                    ScriptedChatServer.MODEL, defaults.apiKey(), defaults.connectTimeout(), Duration.ofSeconds(1),
+                    Duration.ofSeconds(1), defaults.endOfAnswerToken(), defaults.bosToken());
             try (HttpTextGenerator upstream = HttpTextGenerator.open(settings);
                  AlignmentApplication application = AlignmentApplication.start(config,
                          new AlignmentModels(upstream, TestPrompts.UPSTREAM, new ScriptedAligner(), TestPrompts.ALIGNER));
@@ -99,7 +99,7 @@ class HttpFaultsIT {
                         assertThat(error.getStage()).isEqualTo(AlignmentStage.UPSTREAM);
                         assertThat(error.getRound()).isEqualTo(1);
                     });
-                    assertThat(server.requests(question)).as(question + "'s attempts").hasSize(ATTEMPTS);
+                    assertThat(recordedRequests(server, question, ATTEMPTS)).as(question + "'s attempts").hasSize(ATTEMPTS);
                 }
                 List<Long> throttled = server.requests("fault too_many_requests");
                 for (int i = 1; i < throttled.size(); i++) {
@@ -114,6 +114,19 @@ class HttpFaultsIT {
                 }
             }
         }
+    }
+
+    /**
+     * The server's record of a question's requests once it holds {@code expected} of them, or after 10 s: the client
+     * may give an attempt up (a timeout counts from its submission) before the server, on a busy machine, has read it.
+     */
+    private static List<Long> recordedRequests(ScriptedChatServer server, String question, int expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.requests(question).size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return server.requests(question);
     }
 
     private static final class Errors implements ResponseListener {
