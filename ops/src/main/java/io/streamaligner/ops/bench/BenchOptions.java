@@ -9,10 +9,17 @@ final class BenchOptions {
     private BenchOptions() {
     }
 
-    /** The value after {@code name}, or {@code fallback}. */
+    /**
+     * The value after {@code name}, or {@code fallback} without it. {@code name} last, with no value, is a usage error:
+     * the program says so and exits with status 2 rather than run for many minutes with the default.
+     */
     static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
+        for (int i = 0; i < args.length; i++) {
             if (args[i].equals(name)) {
+                if (i + 1 == args.length) {
+                    System.err.println(name + " needs a value (--help lists the options)");
+                    System.exit(2);
+                }
                 return args[i + 1];
             }
         }
