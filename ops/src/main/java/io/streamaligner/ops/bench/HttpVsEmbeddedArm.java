@@ -180,16 +180,17 @@ final class HttpVsEmbeddedArm {
 
         static Deployment embedded(String servers, Map<String, String> kafkaOverrides) throws Exception {
             StreamAlignerConfig config = config(servers, kafkaOverrides, Map.of());
-            AlignmentApplication application = AlignmentApplication.start(config);
+            List<AutoCloseable> opened = new ArrayList<>();
             try {
+                AlignmentApplication application = opened(opened, AlignmentApplication.start(config));
                 if (!(application.models().upstream() instanceof OnnxTextGenerator engine)) {
                     throw new IllegalStateException("the upstream is not an embedded engine: "
                             + application.models().upstream());
                 }
-                AlignmentClient client = connect(config);
-                return new Deployment(engine, client, List.of(client, application));
+                AlignmentClient client = opened(opened, connect(config));
+                return new Deployment(engine, client, reversed(opened));
             } catch (Exception | Error e) {
-                application.close();
+                closeAll(reversed(opened));
                 throw e;
             }
         }
