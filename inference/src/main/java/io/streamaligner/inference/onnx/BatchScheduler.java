@@ -40,7 +40,7 @@ final class BatchScheduler implements Runnable {
     /** guarded by lock */
     private boolean closed;
 
-    /** Minimum shared prompt tokens worth resuming from a kept cache rather than a batched prefill. */
+    /** Minimum shared prompt tokens worth resuming from a kept or running cache rather than a batched prefill. */
     static final int MIN_REUSED_TOKENS = 16;
 
     private final AtomicLong prefilledTokens = new AtomicLong();
@@ -167,9 +167,9 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Prefills the newcomers — each on top of a kept cache when its prompt starts with enough of what that cache holds
-     * ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups}) —
-     * gives each its first token, and merges the unfinished ones into the running batch. A newcomer whose kept cache
+     * Prefills the newcomers — each on top of a kept or running row's cache when its prompt starts with enough of what
+     * that cache holds ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups}) —
+     * gives each its first token, and merges the unfinished ones into the running batch. A newcomer whose reused cache
      * holds all its prompt but the last token (a conversation going on from its own last round) joins the batch on
      * that cache with no pass: the coming decode step runs its last prompt token like any row's last sampled one.
      */
@@ -235,12 +235,12 @@ final class BatchScheduler implements Runnable {
         int[] lastPassPadding;
         int joiningDecodeStep;
 
-        /** Merges rows on their kept caches (all their prompts but the last token): their decode step is their prefill. */
+        /** Merges rows on their reused caches (all their prompts but the last token): their decode step is their prefill. */
         void joinDecodeStep(Resumption resumption) {
             for (int i = 0; i < resumption.rows().size(); i++) {
                 DecodingSequence sequence = resumption.rows().get(i);
                 int kept = sequence.promptIds().length - 1;
-                slices.add(KvCache.RowSlice.leading(resumption.matches().get(i).entry().cache(), 0, kept));
+                slices.add(resumption.matches().get(i).leading(kept));
                 merged.add(sequence);
                 sequence.feedLastPromptTokenNext();
                 reusedTokens.addAndGet(kept);
@@ -279,10 +279,22 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Newcomers that resume together in one pass, each with the kept cache it continues; or rows whose kept caches hold
+     * Where a newcomer's prompt resumes: the first {@code sharedTokens} tokens of one row of a cache, from column
+     * {@code from} — a kept cache's only row, or a running row of the batch's cache past its left padding.
+     */
+    private record Reuse(KvCache source, int row, int from, int sharedTokens) {
+
+        /** The first {@code count} of the reused tokens' columns. */
+        KvCache.RowSlice leading(int count) {
+            return new KvCache.RowSlice(source, row, from, count);
+        }
+    }
+
+    /**
+     * Newcomers that resume together in one pass, each with the cache it continues; or rows whose reused caches hold
      * all their prompts but the last token, which need no pass ({@link #lastPromptTokenOnly}).
      */
-    private record Resumption(List<DecodingSequence> rows, List<PrefixCache.Match> matches) {
+    private record Resumption(List<DecodingSequence> rows, List<Reuse> matches) {
 
         /** Whether these rows have one prompt token left each ({@link #resumptions} never mixes them with others). */
         boolean lastPromptTokenOnly() {
@@ -292,22 +304,20 @@ final class BatchScheduler implements Runnable {
 
     /**
      * Sorts the newcomers: those whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept cache
-     * resume on top of the one sharing the most — those with one token left all together, first, the others in passes
-     * of similar rests ({@link PrefillGroups}, as fresh prompts are grouped: a pass runs its longest rest for every
-     * row); the others go to {@code fresh}, to prefill in full.
+     * or of a running row ({@link #longestReuse}) resume on top of the one sharing the most — those with one token left
+     * all together, first, the others in passes of similar rests ({@link PrefillGroups}, as fresh prompts are grouped:
+     * a pass runs its longest rest for every row); the others go to {@code fresh}, to prefill in full.
      */
     private List<Resumption> resumptions(List<DecodingSequence> newcomers, List<DecodingSequence> fresh) {
         List<DecodingSequence> resuming = new ArrayList<>();
-        List<PrefixCache.Match> matches = new ArrayList<>();
+        List<Reuse> matches = new ArrayList<>();
         List<DecodingSequence> oneLeft = new ArrayList<>();
-        List<PrefixCache.Match> oneLeftMatches = new ArrayList<>();
+        List<Reuse> oneLeftMatches = new ArrayList<>();
         for (DecodingSequence sequence : newcomers) {
-            int[] prompt = sequence.promptIds();
-            // one prompt token at least must run: its logits give the first new token
-            Optional<PrefixCache.Match> match = prefixes.longestMatch(prompt, MIN_REUSED_TOKENS, prompt.length - 1);
+            Optional<Reuse> match = longestReuse(sequence.promptIds());
             if (match.isEmpty()) {
                 fresh.add(sequence);
-            } else if (match.get().sharedTokens() == prompt.length - 1) {
+            } else if (match.get().sharedTokens() == sequence.promptIds().length - 1) {
                 oneLeft.add(sequence);
                 oneLeftMatches.add(match.get());
             } else {
@@ -325,7 +335,7 @@ final class BatchScheduler implements Runnable {
         }
         for (int[] group : PrefillGroups.split(rests)) {
             List<DecodingSequence> rows = new ArrayList<>(group.length);
-            List<PrefixCache.Match> kept = new ArrayList<>(group.length);
+            List<Reuse> kept = new ArrayList<>(group.length);
             for (int index : group) {
                 rows.add(resuming.get(index));
                 kept.add(matches.get(index));
@@ -336,18 +346,47 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Prefills one pass of resuming rows, each on top of its kept cache (copied: it stays kept), so that only the rest
-     * of each prompt runs. The pass runs the same number of tokens for every row, the longest rest among them: a row
-     * with a shorter rest runs a few of its kept tokens again, so that its past and its new tokens meet without a hole.
-     * A row whose prompt is too short to keep {@value #MIN_REUSED_TOKENS} tokens beside that rest moves to
-     * {@code fresh}.
+     * The cache sharing the most leading tokens with {@code prompt}, if at least {@value #MIN_REUSED_TOKENS}: a kept
+     * one, or a running row's, since a prompt may arrive while the row it continues still runs — a client that cuts a
+     * stream itself (the loop's upstream steps over HTTP stop reading at the end of a sentence) is back with the next
+     * step's prompt before the server has noticed it left, and would otherwise prefill what that row holds again (vLLM's
+     * prefix cache likewise shares a running request's blocks). Read the reused columns before the batch's cache
+     * changes. None with prefix caching off.
+     */
+    private Optional<Reuse> longestReuse(int[] prompt) {
+        if (!prefixes.enabled()) {
+            return Optional.empty();
+        }
+        int most = prompt.length - 1; // one prompt token at least must run: its logits give the first new token
+        Reuse best = prefixes.longestMatch(prompt, MIN_REUSED_TOKENS, most)
+                .map(kept -> new Reuse(kept.entry().cache(), 0, 0, kept.sharedTokens()))
+                .orElse(null);
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null) {
+                continue;
+            }
+            int cached = cache.length() - padding[r];
+            int shared = Math.min(Math.min(PrefixCache.commonPrefix(rows[r].fedTokens(), prompt), cached), most);
+            if (shared >= MIN_REUSED_TOKENS && (best == null || shared > best.sharedTokens())) {
+                best = new Reuse(cache, r, padding[r], shared);
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * Prefills one pass of resuming rows, each on top of its reused cache (copied: it stays kept, or runs on), so that
+     * only the rest of each prompt runs. The pass runs the same number of tokens for every row, the longest rest among
+     * them: a row with a shorter rest runs a few of its reused tokens again, so that its past and its new tokens meet
+     * without a hole. A row whose prompt is too short to keep {@value #MIN_REUSED_TOKENS} tokens beside that rest moves
+     * to {@code fresh}.
      *
      * @param resumption the pass's rows, in the returned cache's row order once those moved to {@code fresh} are gone
      * @return the rows' cache (rows left-padded to its length), or null when none is left to resume
      */
     private KvCache resume(Resumption resumption, List<DecodingSequence> fresh) throws OrtException {
         List<DecodingSequence> resuming = resumption.rows();
-        List<PrefixCache.Match> matches = resumption.matches();
+        List<Reuse> matches = resumption.matches();
         int seq = 0;
         for (boolean settled = false; !settled; ) {
             seq = 0;
@@ -369,8 +408,7 @@ final class BatchScheduler implements Runnable {
         int count = resuming.size();
         List<KvCache.RowSlice> pasts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            pasts.add(KvCache.RowSlice.leading(matches.get(i).entry().cache(), 0,
-                    resuming.get(i).promptIds().length - seq));
+            pasts.add(matches.get(i).leading(resuming.get(i).promptIds().length - seq));
         }
         int pastLength = pasts.stream().mapToInt(KvCache.RowSlice::count).max().orElseThrow();
         int width = pastLength + seq;

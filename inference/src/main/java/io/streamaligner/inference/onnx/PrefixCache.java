@@ -44,6 +44,11 @@ final class PrefixCache implements AutoCloseable {
         this.bytesPerToken = bytesPerToken;
     }
 
+    /** Whether prefix caching is on at all (a bound of 0 turns it off, reuse of running rows' caches too). */
+    boolean enabled() {
+        return maxBytes > 0;
+    }
+
     /** Whether a cache of this many tokens would be kept. */
     boolean keeps(int tokens) {
         return tokens > 0 && (long) tokens * bytesPerToken <= maxBytes;

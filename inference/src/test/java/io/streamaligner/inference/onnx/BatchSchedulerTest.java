@@ -365,6 +365,71 @@ class BatchSchedulerTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"upstream", TestModels.NO_POSITION_IDS, TestModels.FP16_CACHE})
+    void shouldResumePromptsFromTheCacheOfARowThatStillRuns(String name) throws Exception {
+        // a client that cut its stream is back with the next round's prompt before the server has noticed it left:
+        // the row that holds the prompt's start still runs, left-padded beside a longer one, and nothing is kept yet
+        String question = "A box holds 25 pens; Sara takes 8 and adds 13. How many pens are in the box now?";
+        CompletionRequest running = CompletionRequest.greedy("r", prompt(question), 40).withMinNewTokens(40);
+        CompletionRequest longer = CompletionRequest.greedy("l",
+                prompt(question + " Then she gives away 5 pens and buys 20 more. How many pens?"), 40)
+                .withMinNewTokens(40);
+        CompletionRequest samePrompt = CompletionRequest.greedy("s", prompt(question), 8).withMinNewTokens(8);
+        CompletionRequest grown = CompletionRequest.greedy("g",
+                TOY.upstreamPrompt("", question, "She has 30 pens."), 8).withMinNewTokens(8);
+        List<Completion> alone = new ArrayList<>();
+        try (Harness withoutReuse = new Harness(name, 8, 0)) {
+            for (CompletionRequest request : List.of(running, longer, samePrompt, grown)) {
+                alone.addAll(withoutReuse.run(List.of(request)));
+            }
+        }
+        try (Harness withReuse = new Harness(name, 8, 1L << 24)) {
+            int runningTokens = withReuse.model.tokenizer.encode(running.prompt()).length;
+            int grownTokens = withReuse.model.tokenizer.encode(grown.prompt()).length;
+            assertThat(runningTokens).isGreaterThan(BatchScheduler.MIN_REUSED_TOKENS);
+            // the first decode step (both running rows are in by then) holds the engine until the newcomers are
+            // queued: they join the next step
+            CountDownLatch decoding = new CountDownLatch(1);
+            CountDownLatch queued = new CountDownLatch(1);
+            AtomicInteger deltas = new AtomicInteger();
+            DeltaListener holdOnce = (id, delta) -> {
+                if (deltas.incrementAndGet() != 2) {
+                    return;
+                }
+                decoding.countDown();
+                try {
+                    queued.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            List<DecodingSequence> runningRows = List.of(withReuse.sequence(running, holdOnce),
+                    withReuse.sequence(longer, DeltaListener.NONE));
+            withReuse.scheduler.submit(runningRows);
+            assertThat(decoding.await(30, TimeUnit.SECONDS)).isTrue();
+            List<DecodingSequence> newcomers = List.of(withReuse.sequence(samePrompt, DeltaListener.NONE),
+                    withReuse.sequence(grown, DeltaListener.NONE));
+            withReuse.scheduler.submit(newcomers);
+            EngineStatistics before = withReuse.scheduler.statistics();
+            queued.countDown();
+
+            List<Completion> all = new ArrayList<>();
+            for (DecodingSequence sequence : List.of(runningRows.get(0), runningRows.get(1), newcomers.get(0),
+                    newcomers.get(1))) {
+                all.add(sequence.result().join());
+            }
+
+            EngineStatistics after = withReuse.scheduler.statistics();
+            assertSameOutput(all, alone);
+            long reused = after.reusedPromptTokens() - before.reusedPromptTokens();
+            assertThat(reused).as("the same prompt's all but one, the grown prompt's the running row's prompt at least")
+                    .isGreaterThanOrEqualTo(2L * runningTokens - 1);
+            assertThat(after.prefilledTokens() - before.prefilledTokens() + reused)
+                    .as("every prompt token either prefilled or reused").isEqualTo(runningTokens + grownTokens);
+        }
+    }
+
     private static void assertSameOutput(List<Completion> actual, List<Completion> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
