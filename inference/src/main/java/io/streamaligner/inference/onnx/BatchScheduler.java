@@ -73,7 +73,7 @@ final class BatchScheduler implements Runnable {
         this.signature = forward.signature();
         this.maxBatchSize = maxBatchSize;
         this.padTokenId = padTokenId;
-        this.prefixes = new PrefixCache(prefixCacheBytes, signature.kvBytesPerToken());
+        this.prefixes = new PrefixCache(prefixCacheBytes, signature.kvBytesPerToken(), MIN_REUSED_TOKENS);
     }
 
     /** What the engine has done so far. */
@@ -358,7 +358,7 @@ final class BatchScheduler implements Runnable {
             return Optional.empty();
         }
         int most = prompt.length - 1; // one prompt token at least must run: its logits give the first new token
-        Reuse best = prefixes.longestMatch(prompt, MIN_REUSED_TOKENS, most)
+        Reuse best = prefixes.longestMatch(prompt, most)
                 .map(kept -> new Reuse(kept.entry().cache(), 0, 0, kept.sharedTokens()))
                 .orElse(null);
         for (int r = 0; r < rows.length; r++) {
