@@ -11,11 +11,11 @@
 # of its own (HttpVsEmbeddedArm.java) with its own embedded broker, its system (application, client; servers and
 # their engines) started once for all its runs, as a deployment runs. Each arm first runs unmeasured, one after the
 # other, for at least --warmup-s seconds and then until its JIT has settled (its compilers busy for at most a tenth
-# of a run's wall time) or --warmup-max-s have passed; then measured runs alternate, each arm first in every other
-# repeat, repeat r asking both arms the same questions (other ones in each repeat and in the warm-up, so that no
-# run finds its prompts in a prefix cache); medians. Besides round p50, answers/s and CPU per answer it prints the
-# prompt tokens the upstream's engine prefilled per answer, and the CPU time per answer by kind of thread. 15 to 35
-# minutes with the defaults.
+# of a run's wall time, in the median of its last three runs) or --warmup-max-s have passed; then measured runs
+# alternate, each arm first in every other repeat, repeat r asking both arms the same questions (other ones in each
+# repeat and in the warm-up, so that no run finds its prompts in a prefix cache); medians. Besides round p50,
+# answers/s and CPU per answer it prints the prompt tokens the upstream's engine prefilled per answer, and the CPU
+# time per answer by kind of thread. 15 to 35 minutes with the defaults.
 # The last line:
 #   http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y
 # (X: HTTP round p50 minus embedded round p50, ms; Y: HTTP answers/s ÷ embedded answers/s).

@@ -202,8 +202,9 @@ public final class HttpVsEmbedded {
             send(HttpVsEmbeddedArm.WARMUP + leastSeconds + " " + mostSeconds);
             String[] warm = expect("warm ").split(" ");
             double compiling = Double.parseDouble(warm[3]);
-            return String.format(Locale.ROOT, "%s: %s warm-up runs in %s s, JIT compile time %.0f%% of the last one's "
-                    + "wall time%s", name(), warm[1], warm[2], 100 * compiling,
+            return String.format(Locale.ROOT, "%s: %s warm-up runs in %s s, JIT compile time %.0f%% of a run's wall "
+                    + "time in the median of the last %d%s", name(), warm[1], warm[2], 100 * compiling,
+                    Math.min(Integer.parseInt(warm[1]), HttpVsEmbeddedArm.SETTLING_RUNS),
                     compiling > HttpVsEmbeddedArm.SETTLED_COMPILING ? " (not settled)" : "");
         }
 

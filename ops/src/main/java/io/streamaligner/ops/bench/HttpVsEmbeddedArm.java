@@ -20,6 +20,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -44,7 +45,7 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * <ul>
  *   <li>{@code warmup LEAST MOST}: unmeasured runs for at least LEAST seconds and then until the JIT has settled
  *       ({@link #SETTLED_COMPILING}) or MOST seconds have passed, then {@code @@ warm RUNS SECONDS COMPILING} (the
- *       share of the last run's wall time the compilers spent);</li>
+ *       median, over the last {@value #SETTLING_RUNS} runs, of the share of a run's wall time the compilers spent);</li>
  *   <li>{@code measure SEED}: one measured run over the questions of {@code SEED}, then
  *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER},
  *       {@code @@ threads KIND=CPU_MS_PER_ANSWER ...} ({@link ThreadCpu}) and {@code @@ answer BASE64} per prompt, in
@@ -66,10 +67,16 @@ final class HttpVsEmbeddedArm {
     static final String WARMUP = "warmup ";
     static final String MEASURE = "measure ";
     /**
-     * The JIT has settled once its compilers spent at most this share of a warm-up run's wall time compiling (on two
-     * cores, 2026-12-04: the embedded arm's about 0.05 after five minutes, the HTTP arm's then still about 0.75).
+     * The JIT has settled once its compilers spent at most this share of a warm-up run's wall time compiling, in the
+     * median of the last {@value #SETTLING_RUNS} runs (on two cores, 2026-12-04: the embedded arm's about 0.05 after five
+     * minutes, the HTTP arm's then still about 0.75).
      */
     static final double SETTLED_COMPILING = 0.10;
+    /**
+     * How many warm-up runs the settling rule looks at: one run's share jumps (3-49 % among ten successive ones), and a
+     * warm-up that stopped on one low share measured an HTTP arm whose compilers then took 14 % of the measured runs.
+     */
+    static final int SETTLING_RUNS = 3;
     /** Warm-up run N asks the questions of seed WARMUP_SEEDS + N; measured runs use small seeds. */
     private static final long WARMUP_SEEDS = 1_000_000;
 
@@ -110,6 +117,7 @@ final class HttpVsEmbeddedArm {
                 long least = start + (long) (Double.parseDouble(bounds[0]) * 1e9);
                 long most = start + (long) (Double.parseDouble(bounds[1]) * 1e9);
                 int runs = 0;
+                ArrayDeque<Double> shares = new ArrayDeque<>();
                 double compiling;
                 long now;
                 do {
@@ -118,11 +126,21 @@ final class HttpVsEmbeddedArm {
                     long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                     run.once(WARMUP_SEEDS + runs); // questions no measured run asks
                     now = System.nanoTime();
-                    compiling = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) * 1e6
+                    double share = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) * 1e6
                             / (now - runStart);
                     log(String.format(Locale.ROOT, "%s: JIT compile time %.0f%% of the run's wall time", arm,
-                            100 * compiling));
+                            100 * share));
+                    shares.addLast(share);
+                    if (shares.size() > SETTLING_RUNS) {
+                        shares.removeFirst();
+                    }
+                    compiling = shares.size() < SETTLING_RUNS ? Double.POSITIVE_INFINITY
+                            : shares.stream().sorted().toList().get(SETTLING_RUNS / 2);
                 } while (now < least || compiling > SETTLED_COMPILING && now < most);
+                if (Double.isInfinite(compiling)) { // fewer runs than the rule looks at: the median of those there were
+                    List<Double> sorted = shares.stream().sorted().toList();
+                    compiling = sorted.get(sorted.size() / 2);
+                }
                 reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
             } else if (command.startsWith(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once(Long.parseLong(command.substring(MEASURE.length())));
