@@ -167,11 +167,11 @@ final class BatchScheduler implements Runnable {
     }
 
     /**
-     * Prefills the newcomers — each on top of a kept or running row's cache when its prompt starts with enough of what
-     * that cache holds ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups}) —
-     * gives each its first token, and merges the unfinished ones into the running batch. A newcomer whose reused cache
-     * holds all its prompt but the last token (a conversation going on from its own last round) joins the batch on
-     * that cache with no pass: the coming decode step runs its last prompt token like any row's last sampled one.
+     * Prefills the newcomers — each on top of a kept or running row's cache when its prompt starts with enough of
+     * what that cache holds ({@link #resume}), the others in passes of similar prompt lengths ({@link PrefillGroups})
+     * — gives each its first token, and merges the unfinished ones into the running batch. A newcomer whose reused
+     * cache holds all its prompt but the last token (a conversation going on from its own last round) joins the batch
+     * on that cache with no pass: the coming decode step runs its last prompt token like any row's last sampled one.
      */
     private void admit(List<DecodingSequence> newcomers) throws OrtException {
         long now = System.nanoTime();
@@ -235,7 +235,7 @@ final class BatchScheduler implements Runnable {
         int[] lastPassPadding;
         int joiningDecodeStep;
 
-        /** Merges rows on their reused caches (all their prompts but the last token): their decode step is their prefill. */
+        /** Merges rows on their reused caches (all their prompts but the last token): their decode step prefills. */
         void joinDecodeStep(Resumption resumption) {
             for (int i = 0; i < resumption.rows().size(); i++) {
                 DecodingSequence sequence = resumption.rows().get(i);
@@ -304,9 +304,9 @@ final class BatchScheduler implements Runnable {
 
     /**
      * Sorts the newcomers: those whose prompts start with at least {@value #MIN_REUSED_TOKENS} tokens of a kept cache
-     * or of a running row ({@link #longestReuse}) resume on top of the one sharing the most — those with one token left
-     * all together, first, the others in passes of similar rests ({@link PrefillGroups}, as fresh prompts are grouped:
-     * a pass runs its longest rest for every row); the others go to {@code fresh}, to prefill in full.
+     * or of a running row ({@link #longestReuse}) resume on top of the one sharing the most — those with one token
+     * left all together, first, the others in passes of similar rests ({@link PrefillGroups}, as fresh prompts are
+     * grouped: a pass runs its longest rest for every row); the others go to {@code fresh}, to prefill in full.
      */
     private List<Resumption> resumptions(List<DecodingSequence> newcomers, List<DecodingSequence> fresh) {
         List<DecodingSequence> resuming = new ArrayList<>();
@@ -349,9 +349,9 @@ final class BatchScheduler implements Runnable {
      * The cache sharing the most leading tokens with {@code prompt}, if at least {@value #MIN_REUSED_TOKENS}: a kept
      * one, or a running row's, since a prompt may arrive while the row it continues still runs — a client that cuts a
      * stream itself (the loop's upstream steps over HTTP stop reading at the end of a sentence) is back with the next
-     * step's prompt before the server has noticed it left, and would otherwise prefill what that row holds again (vLLM's
-     * prefix cache likewise shares a running request's blocks). Read the reused columns before the batch's cache
-     * changes. None with prefix caching off.
+     * step's prompt before the server has noticed it left, and would otherwise prefill what that row holds again
+     * (vLLM's prefix cache likewise shares a running request's blocks). Read the reused columns before the batch's
+     * cache changes. None with prefix caching off.
      */
     private Optional<Reuse> longestReuse(int[] prompt) {
         if (!prefixes.enabled()) {

@@ -139,7 +139,7 @@ final class PrefixCache implements AutoCloseable {
         removed.cache().close();
     }
 
-    /** A hash of the first {@link #minShared} tokens (equal for all that open alike; a collision only costs a compare). */
+    /** A hash of the first {@link #minShared} tokens: equal for all that open alike (a collision costs a compare). */
     private long opening(int[] tokens) {
         long hash = 1;
         for (int i = 0; i < minShared; i++) {

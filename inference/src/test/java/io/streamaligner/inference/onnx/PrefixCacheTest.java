@@ -87,7 +87,8 @@ class PrefixCacheTest {
             cache.put(new int[]{1, 2, 4}, rowOf(model, 3));
             cache.put(new int[]{1, 9, 9}, rowOf(model, 3));
             // compared with all three (they open alike), matched with the last
-            assertThat(cache.longestMatch(new int[]{1, 9, 9, 0}, 4).orElseThrow().entry().tokens()).containsExactly(1, 9, 9);
+            assertThat(cache.longestMatch(new int[]{1, 9, 9, 0}, 4).orElseThrow().entry().tokens())
+                    .containsExactly(1, 9, 9);
 
             cache.put(new int[]{5, 6, 7}, rowOf(model, 3));
 

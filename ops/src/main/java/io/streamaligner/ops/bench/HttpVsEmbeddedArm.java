@@ -45,7 +45,8 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * <ul>
  *   <li>{@code warmup LEAST MOST}: unmeasured runs for at least LEAST seconds and then until the JIT has settled
  *       ({@link #SETTLED_COMPILING}) or MOST seconds have passed, then {@code @@ warm RUNS SECONDS COMPILING} (the
- *       median, over the last {@value #SETTLING_RUNS} runs, of the share of a run's wall time the compilers spent);</li>
+ *       median, over the last {@value #SETTLING_RUNS} runs, of the share of a run's wall time the compilers
+ *       spent);</li>
  *   <li>{@code measure SEED}: one measured run over the questions of {@code SEED}, then
  *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER},
  *       {@code @@ threads KIND=CPU_MS_PER_ANSWER ...} ({@link ThreadCpu}) and {@code @@ answer BASE64} per prompt, in
@@ -68,8 +69,8 @@ final class HttpVsEmbeddedArm {
     static final String MEASURE = "measure ";
     /**
      * The JIT has settled once its compilers spent at most this share of a warm-up run's wall time compiling, in the
-     * median of the last {@value #SETTLING_RUNS} runs (on two cores, 2026-12-04: the embedded arm's about 0.05 after five
-     * minutes, the HTTP arm's then still about 0.75).
+     * median of the last {@value #SETTLING_RUNS} runs (on two cores, 2026-12-04: the embedded arm's about 0.05 after
+     * five minutes, the HTTP arm's then still about 0.75).
      */
     static final double SETTLED_COMPILING = 0.10;
     /**
@@ -134,13 +135,9 @@ final class HttpVsEmbeddedArm {
                     if (shares.size() > SETTLING_RUNS) {
                         shares.removeFirst();
                     }
-                    compiling = shares.size() < SETTLING_RUNS ? Double.POSITIVE_INFINITY
-                            : shares.stream().sorted().toList().get(SETTLING_RUNS / 2);
-                } while (now < least || compiling > SETTLED_COMPILING && now < most);
-                if (Double.isInfinite(compiling)) { // fewer runs than the rule looks at: the median of those there were
-                    List<Double> sorted = shares.stream().sorted().toList();
-                    compiling = sorted.get(sorted.size() / 2);
-                }
+                    compiling = shares.stream().sorted().toList().get(shares.size() / 2); // the median
+                } while (now < least
+                        || (shares.size() < SETTLING_RUNS || compiling > SETTLED_COMPILING) && now < most);
                 reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
             } else if (command.startsWith(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once(Long.parseLong(command.substring(MEASURE.length())));
