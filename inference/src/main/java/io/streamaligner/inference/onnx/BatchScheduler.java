@@ -366,7 +366,7 @@ final class BatchScheduler implements Runnable {
                 continue;
             }
             int cached = cache.length() - padding[r];
-            int shared = Math.min(Math.min(PrefixCache.commonPrefix(rows[r].fedTokens(), prompt), cached), most);
+            int shared = Math.min(Math.min(rows[r].sharedWithFed(prompt), cached), most);
             if (shared >= MIN_REUSED_TOKENS && (best == null || shared > best.sharedTokens())) {
                 best = new Reuse(cache, r, padding[r], shared);
             }

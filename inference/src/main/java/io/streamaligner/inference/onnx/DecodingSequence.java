@@ -102,6 +102,16 @@ final class DecodingSequence {
         return tokens;
     }
 
+    /** How many leading tokens {@code tokens} shares with {@link #fedTokens()}, without copying those. */
+    int sharedWithFed(int[] tokens) {
+        int limit = Math.min(tokens.length, promptIds.length + Math.max(0, generated - 1));
+        int i = 0;
+        while (i < limit && tokens[i] == (i < promptIds.length ? promptIds[i] : sampled[i - promptIds.length])) {
+            i++;
+        }
+        return i;
+    }
+
     /** The token to feed next: the one sampled last (or the prompt's last, see {@link #feedLastPromptTokenNext}). */
     int lastToken() {
         return lastToken;

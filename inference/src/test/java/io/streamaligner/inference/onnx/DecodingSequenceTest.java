@@ -122,6 +122,22 @@ class DecodingSequenceTest {
                 .havingCause().isInstanceOf(GenerationException.class).withMessageContaining("listener broke");
     }
 
+    @Test
+    void shouldCountTheTokensAPromptSharesWithWhatWasFedAsFedTokensHoldsThem() {
+        DecodingSequence sequence = sequence(CompletionRequest.greedy("r", "p", 10));
+        feed(sequence, tokenizer.encode("The answer is 5."));
+        int[] fed = sequence.fedTokens();
+        int[] longer = Arrays.copyOf(fed, fed.length + 3);
+        int[] diverging = fed.clone();
+        diverging[fed.length - 2] = diverging[fed.length - 2] + 1;
+
+        assertThat(sequence.sharedWithFed(fed)).isEqualTo(fed.length);
+        assertThat(sequence.sharedWithFed(longer)).as("not past what was fed").isEqualTo(fed.length);
+        assertThat(sequence.sharedWithFed(diverging)).isEqualTo(fed.length - 2);
+        assertThat(sequence.sharedWithFed(Arrays.copyOf(fed, 3))).isEqualTo(3);
+        assertThat(sequence.sharedWithFed(new int[0])).isZero();
+    }
+
     private DecodingSequence sequence(CompletionRequest request) {
         return new DecodingSequence(request, tokenizer.encode("<|user|>q<|assistant|>"), request.maxNewTokens(),
                 endTokens, tokenizer, vocab, collect);
