@@ -114,31 +114,7 @@ final class HttpVsEmbeddedArm {
         for (String command; (command = commands.readLine()) != null; ) {
             if (command.startsWith(WARMUP)) {
                 String[] bounds = command.substring(WARMUP.length()).split(" ");
-                long start = System.nanoTime();
-                long least = start + (long) (Double.parseDouble(bounds[0]) * 1e9);
-                long most = start + (long) (Double.parseDouble(bounds[1]) * 1e9);
-                int runs = 0;
-                ArrayDeque<Double> shares = new ArrayDeque<>();
-                double compiling;
-                long now;
-                do {
-                    log(arm + ": warm-up run " + (++runs) + " ...");
-                    long runStart = System.nanoTime();
-                    long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-                    run.once(WARMUP_SEEDS + runs); // questions no measured run asks
-                    now = System.nanoTime();
-                    double share = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) * 1e6
-                            / (now - runStart);
-                    log(String.format(Locale.ROOT, "%s: JIT compile time %.0f%% of the run's wall time", arm,
-                            100 * share));
-                    shares.addLast(share);
-                    if (shares.size() > SETTLING_RUNS) {
-                        shares.removeFirst();
-                    }
-                    compiling = shares.stream().sorted().toList().get(shares.size() / 2); // the median
-                } while (now < least
-                        || (shares.size() < SETTLING_RUNS || compiling > SETTLED_COMPILING) && now < most);
-                reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
+                warmUp(arm, run, Double.parseDouble(bounds[0]), Double.parseDouble(bounds[1]));
             } else if (command.startsWith(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once(Long.parseLong(command.substring(MEASURE.length())));
                 StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f %.2f%n",
@@ -158,6 +134,33 @@ final class HttpVsEmbeddedArm {
                 throw new IllegalArgumentException("unknown command: " + command);
             }
         }
+    }
+
+    /** Runs unmeasured for at least {@code leastSeconds}, then until the JIT has settled or {@code mostSeconds}. */
+    private static void warmUp(String arm, Run run, double leastSeconds, double mostSeconds) throws Exception {
+        long start = System.nanoTime();
+        long least = start + (long) (leastSeconds * 1e9);
+        long most = start + (long) (mostSeconds * 1e9);
+        int runs = 0;
+        ArrayDeque<Double> shares = new ArrayDeque<>();
+        double compiling;
+        long now;
+        do {
+            log(arm + ": warm-up run " + (++runs) + " ...");
+            long runStart = System.nanoTime();
+            long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            run.once(WARMUP_SEEDS + runs); // questions no measured run asks
+            now = System.nanoTime();
+            double share = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) * 1e6
+                    / (now - runStart);
+            log(String.format(Locale.ROOT, "%s: JIT compile time %.0f%% of the run's wall time", arm, 100 * share));
+            shares.addLast(share);
+            if (shares.size() > SETTLING_RUNS) {
+                shares.removeFirst();
+            }
+            compiling = shares.stream().sorted().toList().get(shares.size() / 2); // the median
+        } while (now < least || (shares.size() < SETTLING_RUNS || compiling > SETTLED_COMPILING) && now < most);
+        reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
     }
 
     private static void reply(String line) {
