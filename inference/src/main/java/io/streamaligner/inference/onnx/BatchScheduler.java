@@ -39,6 +39,8 @@ final class BatchScheduler implements Runnable {
     private final ArrayDeque<DecodingSequence> waiting = new ArrayDeque<>();
     /** guarded by lock */
     private boolean closed;
+    /** guarded by lock: why the engine stopped when an error it cannot go on after ended its loop; null otherwise */
+    private Throwable stoppedBy;
 
     /** Minimum shared prompt tokens worth resuming from a kept or running cache rather than a batched prefill. */
     static final int MIN_REUSED_TOKENS = 16;
@@ -86,7 +88,8 @@ final class BatchScheduler implements Runnable {
     void submit(List<DecodingSequence> sequences) {
         synchronized (lock) {
             if (closed) {
-                sequences.forEach(s -> s.fail(new GenerationException("the engine is closed")));
+                GenerationException closedError = closedError();
+                sequences.forEach(s -> s.fail(closedError));
                 return;
             }
             waiting.addAll(sequences);
@@ -111,9 +114,11 @@ final class BatchScheduler implements Runnable {
 
     @Override
     public void run() {
+        // the step's newcomers, not yet rows of the batch: an error that ends the loop fails them with the rows
+        List<DecodingSequence> joining = List.of();
         try {
             while (true) {
-                List<DecodingSequence> joining = new ArrayList<>();
+                joining = new ArrayList<>();
                 synchronized (lock) {
                     while (!closed && waiting.isEmpty() && liveRows() == 0) {
                         lock.wait();
@@ -129,20 +134,38 @@ final class BatchScheduler implements Runnable {
                     step(joining);
                 } catch (OrtException | RuntimeException e) {
                     failBatch(joining, new GenerationException("forward pass failed: " + e.getMessage(), e));
+                } catch (OutOfMemoryError | StackOverflowError e) {
+                    // this step's requests fail and their memory goes with the batch; the engine serves the next ones
+                    LOG.error("an engine step failed: the requests in it fail, the engine goes on", e);
+                    failBatch(joining, new GenerationException("the engine's step failed: " + e, e));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // nothing this thread does is safe to go on with after it: the engine stops (logged here, once), and every
+            // request, running, waiting or submitted later, fails saying why
+            LOG.error("the engine stopped", e);
+            synchronized (lock) {
+                stoppedBy = e;
+            }
         } finally {
-            GenerationException closedError = new GenerationException("the engine is closed");
+            GenerationException closedError;
             synchronized (lock) {
                 closed = true;
+                closedError = closedError();
                 waiting.forEach(s -> s.fail(closedError));
                 waiting.clear();
             }
-            failBatch(List.of(), closedError);
+            failBatch(joining, closedError);
             prefixes.close();
         }
+    }
+
+    /** What a request the engine can no longer run fails with. Holds the lock. */
+    private GenerationException closedError() {
+        return stoppedBy == null ? new GenerationException("the engine is closed")
+                : new GenerationException("the engine stopped after an error: " + stoppedBy, stoppedBy);
     }
 
     private void step(List<DecodingSequence> joining) throws OrtException {

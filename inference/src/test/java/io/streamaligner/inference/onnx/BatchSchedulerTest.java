@@ -152,6 +152,51 @@ class BatchSchedulerTest {
     }
 
     @Test
+    void shouldFailTheStepsRequestsAndGoOnWhenAStepRunsOutOfMemory() throws Exception {
+        try (Harness engine = new Harness("upstream", 8)) {
+            // the listener stands in for whatever the step allocates when the heap is full
+            DecodingSequence starved = engine.sequence(CompletionRequest.greedy("starved", prompt("What is 2 + 2?"), 20),
+                    (id, delta) -> {
+                        throw new OutOfMemoryError("Java heap space");
+                    });
+            engine.scheduler.submit(List.of(starved));
+
+            assertThat(starved.result()).failsWithin(Duration.ofMinutes(1))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(GenerationException.class)
+                    .withMessageContaining("OutOfMemoryError: Java heap space");
+            CompletionRequest next = CompletionRequest.greedy("next", prompt("What is 3 + 4?"), 6);
+            try (Harness fresh = new Harness("upstream", 8)) {
+                assertSameOutput(engine.run(List.of(next)), fresh.run(List.of(next)));
+            }
+        }
+    }
+
+    @Test
+    void shouldStopAndFailEveryRequestSayingWhyAfterAnErrorItCannotGoOnAfter() throws Exception {
+        try (Harness engine = new Harness("upstream", 8)) {
+            DecodingSequence broken = engine.sequence(CompletionRequest.greedy("broken", prompt("What is 2 + 2?"), 20),
+                    (id, delta) -> {
+                        throw new InternalError("a broken listener");
+                    });
+            engine.scheduler.submit(List.of(broken));
+            assertThat(broken.result()).failsWithin(Duration.ofMinutes(1))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause().withMessageContaining("the engine stopped after an error")
+                    .withMessageContaining("InternalError: a broken listener");
+
+            DecodingSequence later = engine.sequence(CompletionRequest.greedy("later", prompt("What is 3 + 4?"), 5),
+                    DeltaListener.NONE);
+            engine.scheduler.submit(List.of(later));
+
+            assertThat(later.result()).failsWithin(Duration.ZERO)
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause().withMessageContaining("the engine stopped after an error")
+                    .withMessageContaining("a broken listener");
+        }
+    }
+
+    @Test
     void shouldKeepACancelledSequencesCacheForTheNextRoundOfItsConversation() throws Exception {
         String question = "A box holds 25 pens; Sara takes 8 and adds 13. How many pens are in the box now?";
         CompletionRequest first = CompletionRequest.greedy("r0", prompt(question), 40).withMinNewTokens(40);
