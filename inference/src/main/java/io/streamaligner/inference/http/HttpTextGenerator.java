@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * A model served by an OpenAI-compatible server (vLLM, SGLang, llama.cpp, TGI, Ollama, OpenAI, or our own
@@ -52,6 +53,7 @@ public final class HttpTextGenerator implements TextGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(HttpTextGenerator.class);
     private static final AtomicBoolean POOL_HINT_LOGGED = new AtomicBoolean();
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final HttpModelSettings settings;
     private final String servedModel;
@@ -62,6 +64,8 @@ public final class HttpTextGenerator implements TextGenerator {
     private final ChunkParser parser;
     private final String endpoint;
     private final URI endpointUri;
+    /** Whether a request may go out on the submitting thread: its host needs no name lookup ({@link #send}). */
+    private final boolean sendsOnCallerThread;
     private final Set<StreamingCall> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -75,6 +79,7 @@ public final class HttpTextGenerator implements TextGenerator {
         this.parser = new ChunkParser(JSON, settings.api());
         this.endpointUri = settings.endpoint(settings.api().path());
         this.endpoint = "POST " + endpointUri;
+        this.sendsOnCallerThread = isAddressLiteral(endpointUri.getHost());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("http-watchdog"));
         long periodMs = Math.max(10, Math.min(250,
                 Math.min(settings.firstByteTimeout().toMillis(), settings.chunkTimeout().toMillis()) / 10));
@@ -148,30 +153,44 @@ public final class HttpTextGenerator implements TextGenerator {
                 .header("Accept", whole ? "application/json" : "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.apiKey().value().ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        send(call, http.build());
+        send(call, http.build(), sendsOnCallerThread);
         return call;
     }
 
     /**
-     * Sends on a thread of ours: with the inline executor above, resolving the host and opening a connection would
-     * otherwise happen on the caller's (a stream thread's) thread.
+     * Sends the request. With the inline executor above, the client's first steps run on the sending thread: opening
+     * a connection (non-blocking) or taking a pooled one, and writing the request (non-blocking too), but first
+     * resolving the host's name, which may wait for DNS. So a request goes out on the caller's thread (a stream
+     * thread) only to an address literal such as 127.0.0.1, and otherwise on a thread of ours: a hand-over that costs
+     * a thread wake-up per call. A resend after a stale pooled connection, which comes on the client's selector thread,
+     * goes through a thread of ours too.
      */
-    private void send(StreamingCall call, HttpRequest built) {
+    private void send(StreamingCall call, HttpRequest built, boolean here) {
+        Runnable sending = () -> {
+            if (call.completion().isDone()) {
+                return; // cancelled (or the generator closed) before it was sent
+            }
+            try {
+                call.exchangeStarted(client.sendAsync(built, call::bodySubscriber), () -> send(call, built, false));
+            } catch (RuntimeException e) {
+                call.abort(new GenerationException("request " + call.requestId() + ": " + endpoint
+                        + " could not be sent: " + e.getMessage(), e));
+            }
+        };
+        if (here) {
+            sending.run();
+            return;
+        }
         try {
-            senders.execute(() -> {
-                if (call.completion().isDone()) {
-                    return; // cancelled (or the generator closed) before it was sent
-                }
-                try {
-                    call.exchangeStarted(client.sendAsync(built, call::bodySubscriber), () -> send(call, built));
-                } catch (RuntimeException e) {
-                    call.abort(new GenerationException("request " + call.requestId() + ": " + endpoint
-                            + " could not be sent: " + e.getMessage(), e));
-                }
-            });
+            senders.execute(sending);
         } catch (RejectedExecutionException e) {
             call.abort(closedError()); // closed meanwhile
         }
+    }
+
+    /** Whether {@code host} (as a URI gives it) is an IPv4 or a bracketed IPv6 address, which needs no name lookup. */
+    static boolean isAddressLiteral(String host) {
+        return host != null && (host.startsWith("[") || IPV4.matcher(host).matches());
     }
 
     /** How many requests are streaming now. */

@@ -227,6 +227,32 @@ class HttpTextGeneratorTest {
     }
 
     @Test
+    void shouldSendToAHostNameAsToAnAddress() throws Exception {
+        server.answering(server.stream("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Done.\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"));
+        java.net.URI named = java.net.URI.create(server.baseUrl().toString().replace("127.0.0.1", "localhost"));
+
+        // a host name is resolved on a thread of the generator's (a lookup may wait), an address on the caller's
+        try (HttpTextGenerator generator = HttpTextGenerator.open(HttpModelSettings.defaults(named)
+                .withServer(ServerKind.GENERIC).withApi(ApiKind.CHAT))) {
+            assertThat(completionOf(generator.submit(chatRequest("r1"), new RecordingListener())).text())
+                    .isEqualTo("Done.");
+        }
+        assertThat(server.completionRequests()).hasSize(1);
+    }
+
+    @Test
+    void shouldTellAddressLiteralsFromHostNames() {
+        assertThat(HttpTextGenerator.isAddressLiteral("127.0.0.1")).isTrue();
+        assertThat(HttpTextGenerator.isAddressLiteral("10.20.30.40")).isTrue();
+        assertThat(HttpTextGenerator.isAddressLiteral("[::1]")).isTrue();
+        assertThat(HttpTextGenerator.isAddressLiteral("localhost")).isFalse();
+        assertThat(HttpTextGenerator.isAddressLiteral("vllm.internal")).isFalse();
+        assertThat(HttpTextGenerator.isAddressLiteral("1.2.3.example.com")).isFalse();
+        assertThat(HttpTextGenerator.isAddressLiteral(null)).isFalse();
+    }
+
+    @Test
     void shouldStopWhereTheStopConditionCutsAndCloseTheConnection() throws Exception {
         server.answering(server.replayUntilClientLeaves("vllm-chat-end-of-answer.txt", "\"finish_reason\":\"stop\""));
         StopCondition firstSentence = text -> {
