@@ -2,7 +2,7 @@
 # What serving both models over HTTP costs the loop, beside the embedded engine, in one run
 # (ops/src/main/java/io/streamaligner/ops/bench/HttpVsEmbedded.java).
 #
-#   ops/bench/http-vs-embedded.sh [--prompts 64] [--in-flight 8] [--repeats 5] [--warmup-s 300] [--warmup-max-s 900]
+#   ops/bench/http-vs-embedded.sh [--prompts 64] [--in-flight 8] [--repeats 21] [--warmup-s 300] [--warmup-max-s 900]
 #                                 [--kafka KEY=VALUE ...]
 #
 # The real Kafka loop (embedded broker, exactly_once_v2, default wiring) with the bundled models and greedy toy
@@ -15,7 +15,8 @@
 # alternate, each arm first in every other repeat, repeat r asking both arms the same questions (other ones in each
 # repeat and in the warm-up, so that no run finds its prompts in a prefix cache); medians. Besides round p50,
 # answers/s and CPU per answer it prints the prompt tokens the upstream's engine prefilled per answer, and the CPU
-# time per answer by kind of thread. 15 to 35 minutes with the defaults.
+# time per answer by kind of thread, and how far apart the arms were within each repeat. 20 to 40 minutes with
+# the defaults.
 # The last line:
 #   http_vs_embedded round_p50_ms_added=X answers_per_s_ratio=Y
 # (X: HTTP round p50 minus embedded round p50, ms; Y: HTTP answers/s ÷ embedded answers/s).

@@ -56,7 +56,9 @@ public final class HttpVsEmbedded {
     public static void main(String[] args) throws Exception {
         int prompts = Integer.parseInt(BenchOptions.option(args, "--prompts", "64"));
         int inFlight = Integer.parseInt(BenchOptions.option(args, "--in-flight", "8"));
-        int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "5"));
+        // 21: one run's round p50 moved by 20-40 ms from one repeat to the next on this shared machine (its speed
+        // drifts), so that the median of 5 could not tell a few milliseconds; a run takes seconds, the warm-up minutes
+        int repeats = Integer.parseInt(BenchOptions.option(args, "--repeats", "21"));
         // 300 s: after 90-120 s each, the JIT's one C2 thread was still compiling the HTTP arm's hot code through the
         // measured runs (55-107 ms of compile time per answer; 3 after 300 s), and HTTP looked 22-57 ms slower, not 4
         double warmupSeconds = Double.parseDouble(BenchOptions.option(args, "--warmup-s", "300"));
@@ -116,6 +118,7 @@ public final class HttpVsEmbedded {
                 httpRate, httpCpu, httpPrefilled);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
         printThreads(measured);
+        printPairedDifferences(measured);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
     }
@@ -134,6 +137,23 @@ public final class HttpVsEmbedded {
                 .forEach(kind -> System.out.printf(Locale.ROOT, "%-60s %9.2f %9.2f %+9.2f%n",
                         kind.length() > 60 ? kind.substring(0, 57) + "..." : kind, embedded.get(kind), http.get(kind),
                         http.get(kind) - embedded.get(kind)));
+    }
+
+    /**
+     * How far apart the arms' round p50s are within each repeat, whose two runs came one right after the other: the
+     * spread says how much of the medians' difference the machine's drifting speed may account for.
+     */
+    private static void printPairedDifferences(Map<Arm, List<Measured>> measured) {
+        List<Measured> http = measured.get(Arm.HTTP);
+        List<Measured> embedded = measured.get(Arm.EMBEDDED);
+        List<Double> added = new ArrayList<>();
+        for (int repeat = 0; repeat < http.size(); repeat++) {
+            added.add(http.get(repeat).roundP50Ms() - embedded.get(repeat).roundP50Ms());
+        }
+        System.out.printf(Locale.ROOT, "%nround p50 added by HTTP within each repeat: median %.1f ms, quartiles %.1f "
+                + "to %.1f, range %.1f to %.1f (%d repeats)%n", BenchStats.median(added), BenchStats.percentile(added, 25),
+                BenchStats.percentile(added, 75), BenchStats.percentile(added, 0), BenchStats.percentile(added, 100),
+                added.size());
     }
 
     /** The median of one figure over an arm's runs. */
