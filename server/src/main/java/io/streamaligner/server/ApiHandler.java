@@ -47,17 +47,15 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final BearerAuth auth;
     private final int maxBodyBytes;
     private final GenerationTracker tracker;
-    private final WriteQueue writes;
     private final GenerationEndpoint chatCompletions;
     private final GenerationEndpoint completions;
 
-    ApiHandler(ServedModel model, BearerAuth auth, int maxBodyBytes, GenerationTracker tracker, WriteQueue writes,
+    ApiHandler(ServedModel model, BearerAuth auth, int maxBodyBytes, GenerationTracker tracker,
                GenerationEndpoint chatCompletions, GenerationEndpoint completions) {
         this.model = Objects.requireNonNull(model, "model");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.maxBodyBytes = maxBodyBytes;
         this.tracker = Objects.requireNonNull(tracker, "tracker");
-        this.writes = Objects.requireNonNull(writes, "writes");
         this.chatCompletions = Objects.requireNonNull(chatCompletions, "chatCompletions");
         this.completions = Objects.requireNonNull(completions, "completions");
     }
@@ -96,8 +94,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             public void body(byte[] bytes) {
                 try {
                     PreparedGeneration prepared = endpoint.prepare(Json.readObject(bytes));
-                    new GenerationExchange(prepared, model.endOfAnswerToken(), request, response, callback,
-                            writes).start(tracker);
+                    new GenerationExchange(prepared, model.endOfAnswerToken(), request, response, callback)
+                            .start(tracker);
                 } catch (ApiError error) {
                     JsonResponses.error(response, callback, error);
                 } catch (RuntimeException bug) {

@@ -17,11 +17,12 @@ import java.util.Optional;
 /**
  * One HTTP request's generation, from submission to the last byte, with no thread waiting on it. Each delta becomes
  * its chunk on the engine's thread, as servers send them (one per token: clients count chunks as tokens when a stream
- * is cut before its usage), laid out once per response so that only the text is escaped; the write itself goes to the
- * server's {@link WriteQueue}, as does the completion's (its last chunks, or the whole JSON response), so that the
- * engine's thread, which every running row waits for, makes no system call for a client. Chunks that come while a
- * write is in flight go out together in the next one. A client that disconnects — a write fails, or Jetty reports the
- * request failed — cancels the generation, so the engine stops spending steps on it.
+ * is cut before its usage), laid out once per response so that only the text is escaped, and is written there with a
+ * non-blocking write; chunks that come while a write is in flight go out together in the next one. Handing each delta
+ * to another thread instead would cost a thread wake-up per token, more than the write. The completion's last chunks,
+ * or the whole JSON response, are written on the thread that completes the generation. A client that disconnects —
+ * a write fails, or Jetty reports the request failed — cancels the generation, so the engine stops spending steps on
+ * it.
  *
  * <p>A stream's headers go out with its first text, so a generation that fails before any (a prompt too long for
  * the context) is still answered with an HTTP error status rather than an error event.
@@ -37,7 +38,6 @@ final class GenerationExchange implements DeltaListener {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private final WriteQueue writes;
     private final Object lock = new Object();
     private State state = State.WAITING;
     private SseStream stream;
@@ -47,13 +47,12 @@ final class GenerationExchange implements DeltaListener {
     private volatile Generation generation;
 
     GenerationExchange(PreparedGeneration prepared, Optional<String> endOfAnswerToken, Request request,
-                       Response response, Callback callback, WriteQueue writes) {
+                       Response response, Callback callback) {
         this.prepared = Objects.requireNonNull(prepared, "prepared");
         this.endOfAnswerToken = Objects.requireNonNull(endOfAnswerToken, "endOfAnswerToken");
         this.request = Objects.requireNonNull(request, "request");
         this.response = Objects.requireNonNull(response, "response");
         this.callback = Objects.requireNonNull(callback, "callback");
-        this.writes = Objects.requireNonNull(writes, "writes");
     }
 
     /** Submits the generation; returns at once. */
@@ -70,11 +69,10 @@ final class GenerationExchange implements DeltaListener {
         if (clientGone) {
             submitted.cancel();
         }
-        submitted.completion().whenComplete((completion, failure) ->
-                writes.submit(() -> finished(completion, failure)));
+        submitted.completion().whenComplete(this::finished);
     }
 
-    /** A delta, on the engine's thread: its chunk is queued, and written by the write queue's thread. */
+    /** A delta, on the engine's thread: its chunk is queued and written (or goes with the write in flight). */
     @Override
     public void onDelta(String requestId, String delta) {
         if (!prepared.stream()) {
@@ -95,7 +93,7 @@ final class GenerationExchange implements DeltaListener {
             // queued under the lock so that chunks keep their order; written outside it
             target.queue(queued.toString());
         }
-        writes.submit(target::flush);
+        target.flush();
     }
 
     private void finished(Completion completion, Throwable failure) {

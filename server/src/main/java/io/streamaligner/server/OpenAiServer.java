@@ -38,7 +38,7 @@ import java.util.Optional;
  *
  * <p>Jetty serves the connections; no thread waits for a generation. Every request is submitted to the engine at
  * once, which batches all clients' generations together (continuous batching), and text is written as the engine
- * decodes it, by Jetty's threads rather than the engine's ({@link WriteQueue}). A client that disconnects mid-stream has its generation cancelled. Closing the server cancels what is
+ * decodes it. A client that disconnects mid-stream has its generation cancelled. Closing the server cancels what is
  * still running and stops Jetty; the engine stays open (its owner closes it).
  */
 public final class OpenAiServer implements AutoCloseable {
@@ -88,7 +88,6 @@ public final class OpenAiServer implements AutoCloseable {
         GenerationTracker tracker = new GenerationTracker(engine);
         Clock clock = Clock.systemUTC();
         jetty.setHandler(new ApiHandler(model, BearerAuth.of(settings.apiKey()), settings.maxBodyBytes(), tracker,
-                new WriteQueue(threads),
                 new ChatCompletionsEndpoint(model, clock), new CompletionsEndpoint(model, clock)));
         try {
             jetty.start();
