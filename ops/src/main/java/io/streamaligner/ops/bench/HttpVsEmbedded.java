@@ -151,9 +151,9 @@ public final class HttpVsEmbedded {
             added.add(http.get(repeat).roundP50Ms() - embedded.get(repeat).roundP50Ms());
         }
         System.out.printf(Locale.ROOT, "%nround p50 added by HTTP within each repeat: median %.1f ms, quartiles %.1f "
-                + "to %.1f, range %.1f to %.1f (%d repeats)%n", BenchStats.median(added), BenchStats.percentile(added, 25),
-                BenchStats.percentile(added, 75), BenchStats.percentile(added, 0), BenchStats.percentile(added, 100),
-                added.size());
+                + "to %.1f, range %.1f to %.1f (%d repeats)%n", BenchStats.median(added),
+                BenchStats.percentile(added, 25), BenchStats.percentile(added, 75), BenchStats.percentile(added, 0),
+                BenchStats.percentile(added, 100), added.size());
     }
 
     /** The median of one figure over an arm's runs. */

@@ -158,7 +158,7 @@ final class HttpVsEmbeddedArm {
             if (shares.size() > SETTLING_RUNS) {
                 shares.removeFirst();
             }
-            compiling = shares.stream().sorted().toList().get(shares.size() / 2); // the median
+            compiling = BenchStats.median(shares);
         } while (now < least || (shares.size() < SETTLING_RUNS || compiling > SETTLED_COMPILING) && now < most);
         reply(String.format(Locale.ROOT, "warm %d %.0f %.3f", runs, (now - start) / 1e9, compiling));
     }
