@@ -7,10 +7,13 @@ import io.streamaligner.inference.http.ApiKind;
 import io.streamaligner.inference.http.HttpModelSettings;
 import io.streamaligner.inference.http.ServerKind;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code streamaligner.<model>.url} settings and the server settings beside them, as the configuration reads them. */
 class ServerSettingsTest {
@@ -95,9 +98,8 @@ class ServerSettingsTest {
     }
 
     @Test
-    void shouldRefuseAKeyThatCannotGoInAHeaderWithoutQuotingIt() throws Exception {
-        java.nio.file.Path twoLines = java.nio.file.Files.writeString(
-                java.nio.file.Files.createTempFile("two-keys", ".key"), "sk-first-secret\nsk-second-secret\n");
+    void shouldRefuseAKeyThatCannotGoInAHeaderWithoutQuotingIt(@TempDir Path keys) throws Exception {
+        Path twoLines = Files.writeString(keys.resolve("two-keys.key"), "sk-first-secret\nsk-second-secret\n");
 
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(StreamAlignerConfig.UPSTREAM_URL, UPSTREAM,
                 "streamaligner.upstream.api-key-file", twoLines.toString())))

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamAlignerConfigTest {
 
@@ -281,13 +282,13 @@ class StreamAlignerConfigTest {
     }
 
     @Test
-    void shouldDocumentEverySettingInTheReadme() throws IOException {
+    void shouldDocumentEverySettingInTheReadme(@TempDir Path keys) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
 
         assertThat(StreamAlignerConfig.APP_KEYS).allSatisfy(key -> assertThat(readme).as("README names " + key)
                 .contains("`" + key + "`"));
         // the server settings are described for a model that has a server
-        Path keyFile = Files.writeString(Files.createTempFile("aligner", ".key"), "secret-in-a-file\n");
+        Path keyFile = Files.writeString(keys.resolve("aligner.key"), "secret-in-a-file\n");
         StreamAlignerConfig withServers = StreamAlignerConfig.fromSettings(Map.of(
                 StreamAlignerConfig.UPSTREAM_URL, "http://127.0.0.1:8000/v1",
                 "streamaligner.upstream.api-key-env", "UPSTREAM_KEY",
