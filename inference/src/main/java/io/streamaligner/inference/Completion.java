@@ -8,7 +8,8 @@ package io.streamaligner.inference;
  * @param finishReason    why generation ended
  * @param promptTokens    tokens in the prompt
  * @param generatedTokens tokens generated (those discarded past a stop cut included)
- * @param nanos           wall time from admission into a batch to finish
+ * @param nanos           wall time from submission to finish, as the caller waited: an engine's queue and
+ *                        generation; a server's also the network (so the same for every backend)
  */
 public record Completion(String id, String text, FinishReason finishReason, int promptTokens, int generatedTokens,
                          long nanos) {

@@ -53,6 +53,7 @@ public final class HttpTextGenerator implements TextGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(HttpTextGenerator.class);
     private static final AtomicBoolean POOL_HINT_LOGGED = new AtomicBoolean();
+    /** Loose on purpose: {@link URI#getHost()} has no host at all for 999.1.1.1, so every octet that gets here fits. */
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final HttpModelSettings settings;

@@ -197,8 +197,6 @@ final class BatchScheduler implements Runnable {
      * on that cache with no pass: the coming decode step runs its last prompt token like any row's last sampled one.
      */
     private void admit(List<DecodingSequence> newcomers) throws OrtException {
-        long now = System.nanoTime();
-        newcomers.forEach(s -> s.admitted(now));
         List<KvCache> prefills = new ArrayList<>();
         try {
             FirstTokens first = new FirstTokens();

@@ -66,14 +66,17 @@ final class DecodingSequence {
     private int[] sampled = new int[16];
     private int lastToken = -1;
     private FinishReason finishReason;
-    private long admittedNanos;
+    private final long submittedNanos;
 
     /**
-     * @param maxNewTokens the request's limit, already lowered to what the model's context leaves
+     * @param maxNewTokens   the request's limit, already lowered to what the model's context leaves
+     * @param submittedNanos when the caller submitted the request ({@link System#nanoTime()}), which its
+     *                       {@link Completion#nanos()} counts from
      */
     DecodingSequence(CompletionRequest request, int[] promptIds, int maxNewTokens, EndTokens endTokens,
-                     Tokenizer tokenizer, int vocabSize, DeltaListener listener) {
+                     Tokenizer tokenizer, int vocabSize, DeltaListener listener, long submittedNanos) {
         this.request = request;
+        this.submittedNanos = submittedNanos;
         this.text = new StoppingText(request.stop(), request.id(), listener);
         this.promptIds = promptIds;
         this.maxNewTokens = maxNewTokens;
@@ -142,10 +145,6 @@ final class DecodingSequence {
         cancelled = true;
     }
 
-    void admitted(long nanos) {
-        admittedNanos = nanos;
-    }
-
     /**
      * Samples the next token from {@link #logits()} and applies it: streams its text, checks the stop rules.
      *
@@ -199,7 +198,7 @@ final class DecodingSequence {
         // what the stop condition held back belongs to the text now (nothing is held back after a cut)
         text.release();
         result.complete(new Completion(request.id(), text.text(), finishReason, promptIds.length, generated,
-                System.nanoTime() - admittedNanos));
+                System.nanoTime() - submittedNanos));
         return true;
     }
 }

@@ -214,6 +214,7 @@ public final class OnnxTextGenerator implements TextGenerator {
         Objects.requireNonNull(requests, "requests");
         Objects.requireNonNull(listener, "listener");
         requireOpen();
+        long submittedNanos = System.nanoTime();
         Set<String> ids = new HashSet<>();
         List<DecodingSequence> sequences = new ArrayList<>(requests.size());
         for (CompletionRequest request : requests) {
@@ -222,7 +223,7 @@ public final class OnnxTextGenerator implements TextGenerator {
                 throw new IllegalArgumentException("request id '" + request.id() + "' appears twice in one batch");
             }
             try {
-                sequences.add(sequence(request, listener));
+                sequences.add(sequence(request, listener, submittedNanos));
             } catch (IllegalStateException e) {
                 requireOpen(); // the tokenizer was closed under us
                 throw e;
@@ -235,7 +236,7 @@ public final class OnnxTextGenerator implements TextGenerator {
         return await(sequences);
     }
 
-    private DecodingSequence sequence(CompletionRequest request, DeltaListener listener) {
+    private DecodingSequence sequence(CompletionRequest request, DeltaListener listener, long submittedNanos) {
         int[] promptIds = encodePrompt(request.prompt());
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("request " + request.id() + ": the prompt encodes to no tokens");
@@ -245,7 +246,7 @@ public final class OnnxTextGenerator implements TextGenerator {
             throw new PromptTooLongException(request.id(), promptIds.length, folder.config().maxPositions());
         }
         return new DecodingSequence(request, promptIds, Math.min(request.maxNewTokens(), room), endTokens, tokenizer,
-                signature.vocabSize(), listener);
+                signature.vocabSize(), listener, submittedNanos);
     }
 
     private static List<Completion> await(List<DecodingSequence> sequences) {
@@ -260,6 +261,7 @@ public final class OnnxTextGenerator implements TextGenerator {
     private final class SubmittedSequence implements Generation {
 
         private final CompletableFuture<Completion> completion = new CompletableFuture<>();
+        private final long submittedNanos = System.nanoTime();
         private volatile DecodingSequence sequence;
         private volatile boolean cancelled;
 
@@ -269,7 +271,7 @@ public final class OnnxTextGenerator implements TextGenerator {
             }
             DecodingSequence encoded;
             try {
-                encoded = sequence(request, listener);
+                encoded = sequence(request, listener, submittedNanos);
             } catch (InferenceException e) {
                 completion.completeExceptionally(e);
                 return;

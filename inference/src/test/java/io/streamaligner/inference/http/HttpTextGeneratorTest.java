@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -230,7 +231,7 @@ class HttpTextGeneratorTest {
     void shouldSendToAHostNameAsToAnAddress() throws Exception {
         server.answering(server.stream("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Done.\"},"
                 + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"));
-        java.net.URI named = java.net.URI.create(server.baseUrl().toString().replace("127.0.0.1", "localhost"));
+        URI named = URI.create(server.baseUrl().toString().replace("127.0.0.1", "localhost"));
 
         // a host name is resolved on a thread of the generator's (a lookup may wait), an address on the caller's
         try (HttpTextGenerator generator = HttpTextGenerator.open(HttpModelSettings.defaults(named)
@@ -250,6 +251,8 @@ class HttpTextGeneratorTest {
         assertThat(HttpTextGenerator.isAddressLiteral("vllm.internal")).isFalse();
         assertThat(HttpTextGenerator.isAddressLiteral("1.2.3.example.com")).isFalse();
         assertThat(HttpTextGenerator.isAddressLiteral(null)).isFalse();
+        // why four numbers are enough: an out-of-range address is no host to a URI, and the settings refuse it
+        assertThat(URI.create("http://999.1.1.1:8000/v1").getHost()).isNull();
     }
 
     @Test

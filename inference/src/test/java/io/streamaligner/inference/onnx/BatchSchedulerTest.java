@@ -512,7 +512,7 @@ class BatchSchedulerTest {
 
         DecodingSequence sequence(CompletionRequest request, DeltaListener listener) {
             return new DecodingSequence(request, model.tokenizer.encode(request.prompt()), request.maxNewTokens(),
-                    endTokens, model.tokenizer, model.forward.signature().vocabSize(), listener);
+                    endTokens, model.tokenizer, model.forward.signature().vocabSize(), listener, System.nanoTime());
         }
 
         List<Completion> run(List<CompletionRequest> requests) {

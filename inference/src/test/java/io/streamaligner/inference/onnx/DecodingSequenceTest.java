@@ -114,7 +114,7 @@ class DecodingSequenceTest {
         DecodingSequence sequence = new DecodingSequence(CompletionRequest.greedy("r", "p", 10), new int[]{1, 2},
                 10, endTokens, tokenizer, vocab, (id, delta) -> {
             throw new IllegalStateException("listener broke");
-        });
+        }, System.nanoTime());
 
         assertThat(choose(sequence, tokenizer.encode("x")[0])).isTrue();
         assertThat(sequence.result()).failsWithin(Duration.ZERO)
@@ -140,7 +140,7 @@ class DecodingSequenceTest {
 
     private DecodingSequence sequence(CompletionRequest request) {
         return new DecodingSequence(request, tokenizer.encode("<|user|>q<|assistant|>"), request.maxNewTokens(),
-                endTokens, tokenizer, vocab, collect);
+                endTokens, tokenizer, vocab, collect, System.nanoTime());
     }
 
     /** The sequence finished for {@code reason} with {@code text}, and streamed exactly that text. */

@@ -2,7 +2,9 @@ package io.streamaligner.inference.onnx;
 
 import io.streamaligner.inference.Completion;
 import io.streamaligner.inference.CompletionRequest;
+import io.streamaligner.inference.DeltaListener;
 import io.streamaligner.inference.FinishReason;
+import io.streamaligner.inference.Generation;
 import io.streamaligner.inference.GenerationException;
 import io.streamaligner.inference.ModelFolderException;
 import io.streamaligner.inference.PromptTooLongException;
@@ -23,9 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +72,50 @@ class OnnxTextGeneratorTest {
         assertThat(completion.generatedTokens()).isBetween(1, 16);
         assertThat(completion.finishReason()).isIn(FinishReason.EOS, FinishReason.END_OF_ANSWER, FinishReason.LENGTH);
         assertThat(completion.nanos()).isPositive();
+    }
+
+    @Test
+    void shouldTimeACompletionFromItsSubmissionAsTheCallerWaitedForIt() throws Exception {
+        CountDownLatch engineHeld = new CountDownLatch(1);
+        CountDownLatch secondSubmitted = new CountDownLatch(1);
+        long[] engineFreedAt = new long[1];
+        // the first request's listener holds the engine's thread until the second has waited a while in its queue
+        Generation first = aligner.submit(CompletionRequest.greedy("busy", alignerPrompt("What is 2 + 3?"), 4),
+                (id, delta) -> {
+                    if (engineFreedAt[0] == 0) {
+                        engineHeld.countDown();
+                        awaitUninterruptibly(secondSubmitted);
+                        sleepUninterruptibly(200);
+                        engineFreedAt[0] = System.nanoTime();
+                    }
+                });
+        awaitUninterruptibly(engineHeld);
+        long submittedAt = System.nanoTime();
+        Generation second = aligner.submit(CompletionRequest.greedy("queued", alignerPrompt("What is 4 + 4?"), 1),
+                DeltaListener.NONE);
+        secondSubmitted.countDown();
+
+        Completion queued = second.completion().get(30, TimeUnit.SECONDS);
+        first.completion().get(30, TimeUnit.SECONDS);
+
+        assertThat(queued.nanos()).as("its time in the queue counts, as it does for a server's queue")
+                .isGreaterThanOrEqualTo(engineFreedAt[0] - submittedAt);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepUninterruptibly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
