@@ -69,7 +69,7 @@ final class GenerationExchange implements DeltaListener {
         if (clientGone) {
             submitted.cancel();
         }
-        submitted.completion().whenComplete(this::finished);
+        submitted.completion().handle(this::finished); // handle: see GenerationTracker
     }
 
     /** A delta, on the engine's thread: its chunk is queued and written (or goes with the write in flight). */
@@ -96,7 +96,7 @@ final class GenerationExchange implements DeltaListener {
         target.flush();
     }
 
-    private void finished(Completion completion, Throwable failure) {
+    private Void finished(Completion completion, Throwable failure) {
         if (failure != null) {
             failed(failure);
         } else if (prepared.stream()) {
@@ -104,6 +104,7 @@ final class GenerationExchange implements DeltaListener {
         } else {
             respondWhole(completion);
         }
+        return null;
     }
 
     private void respondWhole(Completion completion) {

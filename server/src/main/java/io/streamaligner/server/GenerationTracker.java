@@ -33,7 +33,9 @@ final class GenerationTracker {
     Generation submit(CompletionRequest request, DeltaListener listener) {
         Tracked tracked = new Tracked(engine.submit(request, listener));
         running.add(tracked);
-        tracked.completion().whenComplete((completion, failure) -> {
+        // handle, not whenComplete: its unread stage would wrap each failure (every cancelled request's, as each cut
+        // upstream step is) in a new exception and its stack trace
+        tracked.completion().handle((completion, failure) -> {
             running.remove(tracked);
             if (failure == null) {
                 completed.increment();
@@ -42,6 +44,7 @@ final class GenerationTracker {
             } else {
                 failed.increment();
             }
+            return null;
         });
         return tracked;
     }

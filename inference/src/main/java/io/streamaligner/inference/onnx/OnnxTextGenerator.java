@@ -280,13 +280,10 @@ public final class OnnxTextGenerator implements TextGenerator {
                         : new GenerationException("request " + request.id() + ": " + e.getMessage(), e));
                 return;
             }
-            encoded.result().whenComplete((done, failure) -> {
-                if (failure != null) {
-                    completion.completeExceptionally(failure);
-                } else {
-                    completion.complete(done);
-                }
-            });
+            // handle, not whenComplete, whose unread stage would wrap each failure (every cancelled request's) in a
+            // new exception and its stack trace
+            encoded.result().handle((done, failure) -> failure != null
+                    ? completion.completeExceptionally(failure) : completion.complete(done));
             sequence = encoded;
             if (cancelled) {
                 encoded.cancel();
