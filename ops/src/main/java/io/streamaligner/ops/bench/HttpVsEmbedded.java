@@ -43,11 +43,13 @@ public final class HttpVsEmbedded {
 
     /**
      * One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers),
-     * the prompt tokens the upstream's engine prefilled per answer (those its prefix cache did not hold), and the CPU
-     * time per answer by kind of thread.
+     * the prompt tokens the upstream's engine prefilled per answer (those its prefix cache did not hold), each model
+     * call's p50 as the loop reported it (from submission to answer, alike for both backends), and the CPU time per
+     * answer by kind of thread.
      */
     record Measured(double roundP50Ms, double answersPerSecond, double cpuMsPerAnswer, double upstreamPrefilledPerAnswer,
-                    Map<String, Double> threadCpuMsPerAnswer, List<String> answers) {
+                    double upstreamCallP50Ms, double alignerCallP50Ms, Map<String, Double> threadCpuMsPerAnswer,
+                    List<String> answers) {
     }
 
     private HttpVsEmbedded() {
@@ -117,10 +119,22 @@ public final class HttpVsEmbedded {
         System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "behind serve (HTTP, SSE)", httpRound,
                 httpRate, httpCpu, httpPrefilled);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
+        printModelCalls(measured);
         printThreads(measured);
         printPairedDifferences(measured);
         System.out.printf(Locale.ROOT, "http_vs_embedded round_p50_ms_added=%.1f answers_per_s_ratio=%.3f%n",
                 httpRound - embeddedRound, httpRate / embeddedRate);
+    }
+
+    /** How much of a round is the two model calls (whole milliseconds, as the loop's events carry them). */
+    private static void printModelCalls(Map<Arm, List<Measured>> measured) {
+        System.out.printf(Locale.ROOT, "%n%-28s %18s %18s%n", "model call p50 ms (medians)", "upstream step",
+                "correction");
+        for (Arm arm : Arm.values()) {
+            System.out.printf(Locale.ROOT, "%-28s %18.1f %18.1f%n", arm == Arm.EMBEDDED ? "embedded engine"
+                            : "behind serve (HTTP, SSE)", median(measured.get(arm), Measured::upstreamCallP50Ms),
+                    median(measured.get(arm), Measured::alignerCallP50Ms));
+        }
     }
 
     /** Where each arm's CPU time goes: medians per kind of thread, the kinds above half a millisecond in either arm. */
@@ -243,7 +257,8 @@ public final class HttpVsEmbedded {
                 answers.add(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             }
             return new Measured(Double.parseDouble(result[1]), Double.parseDouble(result[2]),
-                    Double.parseDouble(result[3]), Double.parseDouble(result[4]), threads, answers);
+                    Double.parseDouble(result[3]), Double.parseDouble(result[4]), Double.parseDouble(result[5]),
+                    Double.parseDouble(result[6]), threads, answers);
         }
 
         private void send(String command) throws IOException {

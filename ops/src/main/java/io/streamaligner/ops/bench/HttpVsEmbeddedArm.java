@@ -48,7 +48,8 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  *       median, over the last {@value #SETTLING_RUNS} runs, of the share of a run's wall time the compilers
  *       spent);</li>
  *   <li>{@code measure SEED}: one measured run over the questions of {@code SEED}, then
- *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER},
+ *       {@code @@ result ROUND_P50_MS ANSWERS_PER_S CPU_MS_PER_ANSWER UPSTREAM_PREFILLED_PER_ANSWER
+ *       UPSTREAM_CALL_P50_MS ALIGNER_CALL_P50_MS},
  *       {@code @@ threads KIND=CPU_MS_PER_ANSWER ...} ({@link ThreadCpu}) and {@code @@ answer BASE64} per prompt, in
  *       the prompts' order.</li>
  * </ul>
@@ -117,9 +118,10 @@ final class HttpVsEmbeddedArm {
                 warmUp(arm, run, Double.parseDouble(bounds[0]), Double.parseDouble(bounds[1]));
             } else if (command.startsWith(MEASURE)) {
                 HttpVsEmbedded.Measured measured = run.once(Long.parseLong(command.substring(MEASURE.length())));
-                StringBuilder answer = new StringBuilder(String.format(Locale.ROOT, "%sresult %.3f %.4f %.3f %.2f%n",
-                        REPLY, measured.roundP50Ms(), measured.answersPerSecond(), measured.cpuMsPerAnswer(),
-                        measured.upstreamPrefilledPerAnswer()));
+                StringBuilder answer = new StringBuilder(String.format(Locale.ROOT,
+                        "%sresult %.3f %.4f %.3f %.2f %.1f %.1f%n", REPLY, measured.roundP50Ms(),
+                        measured.answersPerSecond(), measured.cpuMsPerAnswer(), measured.upstreamPrefilledPerAnswer(),
+                        measured.upstreamCallP50Ms(), measured.alignerCallP50Ms()));
                 answer.append(REPLY).append("threads");
                 measured.threadCpuMsPerAnswer().forEach((kind, ms) ->
                         answer.append(' ').append(kind).append('=').append(String.format(Locale.ROOT, "%.3f", ms)));
@@ -300,7 +302,8 @@ final class HttpVsEmbeddedArm {
         threads.put("(wall_time,_not_CPU:_JIT_compiling)", jitMs / requests.size());
         threads.put("(wall_time,_not_CPU:_GC_pauses)", gcMs / requests.size());
         return new HttpVsEmbedded.Measured(percentile(loop.roundMs, 50), requests.size() / seconds,
-                cpuMs / requests.size(), prefilled / requests.size(), threads, answers);
+                cpuMs / requests.size(), prefilled / requests.size(), percentile(loop.upstreamMs, 50),
+                percentile(loop.alignerMs, 50), threads, answers);
     }
 
     private static long gcMillis() {
@@ -317,6 +320,9 @@ final class HttpVsEmbeddedArm {
         private final AtomicInteger next = new AtomicInteger();
         private final String[] answers;
         private final ConcurrentLinkedQueue<Double> roundMs = new ConcurrentLinkedQueue<>();
+        /** Each round's model calls, from submission to answer, as its event reports them (whole milliseconds). */
+        private final ConcurrentLinkedQueue<Double> upstreamMs = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Double> alignerMs = new ConcurrentLinkedQueue<>();
         private final CountDownLatch done;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -352,6 +358,8 @@ final class HttpVsEmbeddedArm {
                     long now = System.nanoTime();
                     roundMs.add((now - last[0]) / 1e6);
                     last[0] = now;
+                    upstreamMs.add((double) sentence.getUpstreamMs());
+                    alignerMs.add((double) sentence.getAlignerMs());
                 }
             });
             answer.whenComplete((answerFinal, error) -> {
