@@ -478,10 +478,17 @@ final class BatchScheduler implements Runnable {
             LOG.warn("could not keep {} finished requests' KV caches for reuse: {}", slices.size(), e.toString());
             return;
         }
-        for (int i = 0; i < split.size(); i++) {
-            DecodingSequence sequence = finished.get(i);
-            int[] tokens = sequence.fedTokens();
-            prefixes.put(tokens, split.get(i)); // the row holds exactly the tokens fed (put checks)
+        int given = 0;
+        try {
+            for (; given < split.size(); given++) {
+                // the row holds exactly the tokens fed (put checks, and closes a cache it refuses)
+                prefixes.put(finished.get(given).fedTokens(), split.get(given));
+            }
+        } finally {
+            // after a put that threw, the rest of the split has no owner but this method
+            for (int i = given + 1; i < split.size(); i++) {
+                split.get(i).close();
+            }
         }
     }
 
