@@ -10,6 +10,7 @@ import io.streamaligner.loop.AlignmentLoop;
 import io.streamaligner.loop.AlignmentModels;
 import io.streamaligner.loop.LoopLimits;
 import io.streamaligner.loop.Transition;
+import io.streamaligner.ops.bench.HttpVsEmbedded.Arm;
 import io.streamaligner.schemas.AlignedPrefix;
 import io.streamaligner.schemas.AlignmentRequest;
 import io.streamaligner.schemas.SuffixSentence;
@@ -44,8 +45,6 @@ import static io.streamaligner.ops.bench.BenchStats.percentile;
  * <p>Last line: {@code http_call_cost cpu_ms_per_answer_embedded=A cpu_ms_per_answer_http=B upstream_tokens_ratio=C}.
  */
 public final class HttpCallCost {
-
-    private enum Arm { EMBEDDED, HTTP }
 
     private record Measured(double cpuMsPerAnswer, double upstreamCallP50Ms, double alignerCallP50Ms,
                             double upstreamTokensPerAnswer, List<String> answers) {
@@ -107,8 +106,7 @@ public final class HttpCallCost {
             List<Measured> runs = measured.get(arm);
             cpu.put(arm, median(runs.stream().map(Measured::cpuMsPerAnswer).toList()));
             tokens.put(arm, median(runs.stream().map(Measured::upstreamTokensPerAnswer).toList()));
-            System.out.printf(Locale.ROOT, "%-28s %16.1f %18.2f %18.2f %24.1f%n",
-                    arm == Arm.EMBEDDED ? "embedded engine" : "behind serve (HTTP, SSE)", cpu.get(arm),
+            System.out.printf(Locale.ROOT, "%-28s %16.1f %18.2f %18.2f %24.1f%n", arm.label, cpu.get(arm),
                     median(runs.stream().map(Measured::upstreamCallP50Ms).toList()),
                     median(runs.stream().map(Measured::alignerCallP50Ms).toList()), tokens.get(arm));
         }

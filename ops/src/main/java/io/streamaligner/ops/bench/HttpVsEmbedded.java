@@ -39,7 +39,16 @@ import static io.streamaligner.ops.bench.BenchStats.countEqual;
  */
 public final class HttpVsEmbedded {
 
-    enum Arm { EMBEDDED, HTTP }
+    /** The two ways of running the models, and how the tables name them. */
+    enum Arm {
+        EMBEDDED("embedded engine"), HTTP("behind serve (HTTP, SSE)");
+
+        final String label;
+
+        Arm(String label) {
+            this.label = label;
+        }
+    }
 
     /**
      * One measured run: round p50, throughput, the arm process's CPU time per answer (broker, loop, engines, servers),
@@ -114,9 +123,9 @@ public final class HttpVsEmbedded {
         warmups.values().forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%-28s %14s %12s %16s %26s%n", "models", "round p50 ms", "answers/s", "CPU ms/answer",
                 "upstream prefilled/answer");
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "embedded engine", embeddedRound,
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", Arm.EMBEDDED.label, embeddedRound,
                 embeddedRate, embeddedCpu, embeddedPrefilled);
-        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", "behind serve (HTTP, SSE)", httpRound,
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %12.2f %16.1f %26.1f%n", Arm.HTTP.label, httpRound,
                 httpRate, httpCpu, httpPrefilled);
         System.out.printf(Locale.ROOT, "answers equal to the embedded arm's: %d of %d%n", equal, prompts);
         printModelCalls(measured);
@@ -131,8 +140,8 @@ public final class HttpVsEmbedded {
         System.out.printf(Locale.ROOT, "%n%-28s %18s %18s%n", "model call p50 ms (medians)", "upstream step",
                 "correction");
         for (Arm arm : Arm.values()) {
-            System.out.printf(Locale.ROOT, "%-28s %18.1f %18.1f%n", arm == Arm.EMBEDDED ? "embedded engine"
-                            : "behind serve (HTTP, SSE)", median(measured.get(arm), Measured::upstreamCallP50Ms),
+            System.out.printf(Locale.ROOT, "%-28s %18.1f %18.1f%n", arm.label,
+                    median(measured.get(arm), Measured::upstreamCallP50Ms),
                     median(measured.get(arm), Measured::alignerCallP50Ms));
         }
     }
