@@ -64,10 +64,13 @@ public final class StreamAlignerCommand implements Callable<Integer> {
 
     /** The command line as {@code main} runs it: UTF-8 output whatever the locale, user errors as one line. */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new StreamAlignerCommand())
+        CommandLine commandLine = new CommandLine(new StreamAlignerCommand())
                 .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true))
                 .setExecutionExceptionHandler(UserErrors::handle);
+        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        return commandLine.setParameterExceptionHandler(
+                (error, args) -> usage.handleParseException(UserErrors.mistypedOptionFirst(error), args));
     }
 
     /** Without a subcommand there is nothing to do: show what there is. */

@@ -2,11 +2,14 @@ package io.streamaligner.topology.cli;
 
 import io.streamaligner.topology.error.UserFixableException;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Ends a command that failed with a {@link UserFixableException} with a one-line message and exit code 1; anything
- * else is a bug and keeps its stack trace.
+ * else is a bug and keeps its stack trace. Also picks which of picocli's complaints about the arguments to show.
  */
 public final class UserErrors {
 
@@ -28,5 +31,18 @@ public final class UserErrors {
         }
         commandLine.getErr().println(commandLine.getColorScheme().errorText(message.toString()));
         return 1;
+    }
+
+    /**
+     * picocli checks required options before it complains of unknown ones, so {@code serve --modle DIR} would only say
+     * that {@code --model} is missing; an unknown option beside a missing one is most likely that one mistyped, so it
+     * is reported instead, with picocli's suggestions.
+     */
+    static ParameterException mistypedOptionFirst(ParameterException error) {
+        CommandLine failed = error.getCommandLine();
+        if (error instanceof MissingParameterException && !failed.getUnmatchedArguments().isEmpty()) {
+            return new UnmatchedArgumentException(failed, failed.getUnmatchedArguments());
+        }
+        return error;
     }
 }

@@ -54,6 +54,23 @@ class StreamAlignerCommandTest {
     }
 
     @Test
+    void shouldNameAMistypedRequiredOptionRatherThanOnlyReportItMissing() {
+        int exitCode = run(StreamAlignerCommand.newCommandLine(), "serve", "--modle", "models/toy-math-upstream");
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("Unknown options: '--modle'", "Possible solutions: --model")
+                .doesNotContain("Missing required option");
+    }
+
+    @Test
+    void shouldStillReportAMissingRequiredOptionWhenNothingWasMistyped() {
+        int exitCode = run(StreamAlignerCommand.newCommandLine(), "serve", "--port", "0");
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("Missing required option: '--model=DIR'").doesNotContain("Unknown option");
+    }
+
+    @Test
     void shouldLetFlagsOverrideTheConfigurationFile(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("app.properties"), "bootstrap.servers=file:9092\nlinger.ms=5\n");
 
