@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Parses the data of one stream event, or a whole response, into a {@link StreamChunk}: {@code choices[0].delta.content}
  * from the chat endpoint's stream ({@code choices[0].message.content} when answered whole), {@code choices[0].text}
  * from the completions endpoint, {@code finish_reason}, {@code stop_reason} (SGLang's
- * {@code matched_stop}), {@code usage}, and {@code error} objects (OpenAI's {@code {"error": {"message": …}}} or TGI's
- * {@code {"error": "…"}}). Thread-safe.
+ * {@code matched_stop}), {@code usage}, and errors: OpenAI's {@code {"error": {"message": …}}}, TGI's
+ * {@code {"error": "…", "error_type": …}}, vLLM's older {@code {"object": "error", "message": …}}, and the bare error
+ * object of an error event ({@link #parseError}). Thread-safe.
  */
 final class ChunkParser {
 
@@ -56,7 +58,10 @@ final class ChunkParser {
         }
         JsonNode error = root.get("error");
         if (error != null && !error.isNull()) {
-            return StreamChunk.error(errorMessage(error));
+            return StreamChunk.error(serverError(error, root));
+        }
+        if ("error".equals(root.path("object").asText())) {
+            return StreamChunk.error(serverError(root, root));
         }
         Optional<StreamChunk.Usage> usage = usage(root.get("usage"), data);
         JsonNode choices = root.get("choices");
@@ -79,7 +84,37 @@ final class ChunkParser {
         }
         // vLLM names the stop that ended generation stop_reason, SGLang matched_stop
         Optional<String> stop = scalar(choice.get("stop_reason")).or(() -> scalar(choice.get("matched_stop")));
-        return new StreamChunk(text, scalar(choice.get("finish_reason")), stop, usage, Optional.empty());
+        // an empty finish_reason on a chunk that goes on is no finish
+        Optional<String> finish = scalar(choice.get("finish_reason")).filter(reason -> !reason.isEmpty());
+        return new StreamChunk(text, finish, stop, usage, Optional.empty());
+    }
+
+    /**
+     * The data of an event the server sent as an error ({@link SseEventReader.Event#error()}): an error object, bare
+     * (llama.cpp) or wrapped in {@code {"error": …}}, or any text.
+     */
+    StreamChunk.ServerError parseError(String data) {
+        JsonNode root;
+        try {
+            root = json.readTree(data);
+        } catch (JsonProcessingException notJson) {
+            return StreamChunk.ServerError.text(data);
+        }
+        if (root == null || !root.isObject()) {
+            return StreamChunk.ServerError.text(data);
+        }
+        JsonNode error = root.get("error");
+        return serverError(error != null && !error.isNull() ? error : root, root);
+    }
+
+    /** @param root the object that holds {@code error} (where TGI puts {@code error_type}) */
+    private static StreamChunk.ServerError serverError(JsonNode error, JsonNode root) {
+        JsonNode code = error.path("code");
+        String type = error.path("type").isTextual() ? error.get("type").textValue()
+                : root.path("error_type").asText("");
+        return new StreamChunk.ServerError(errorMessage(error),
+                code.isInt() ? OptionalInt.of(code.intValue()) : OptionalInt.empty(),
+                code.isTextual() ? code.textValue() : "", type);
     }
 
     /** The message of an OpenAI-style error object, or of a bare error string. */

@@ -16,13 +16,14 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The one place that decides what an HTTP failure means for the loop: whether trying the same request again may help
  * (connection errors, timeouts, 5xx, 408, 429, a broken stream) or not (any other 4xx: the request or the
- * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503); a 400 that
- * says the prompt exceeds the model's context is a {@link PromptTooLongException}, which ends an answer under way with
+ * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503); an error
+ * that says the prompt exceeds the model's context is a {@link PromptTooLongException}, which ends an answer under way with
  * its {@code MAX_TOKENS} final. Messages name the request, the endpoint and the server's own message, never the API key.
  */
 final class HttpFailures {
@@ -43,7 +44,8 @@ final class HttpFailures {
                                      String body) {
         String message = "request " + requestId + ": " + endpoint + " answered HTTP " + status + describe(status)
                 + serverMessage(body).map(text -> ": " + text).orElse("");
-        if (status == 400 && saysContextExceeded(body)) {
+        // TGI answers its validation errors 422
+        if ((status == 400 || status == 422) && saysContextExceeded(body)) {
             return new PromptTooLongException(message);
         }
         if (status == 429 || status == 503) {
@@ -60,7 +62,6 @@ final class HttpFailures {
         return new GenerationException(message);
     }
 
-    /** The exchange failed below HTTP: a refused or reset connection, a connect or header timeout. */
     /**
      * Whether {@code error} says the connection closed before the answer's first byte, as a pooled connection the
      * server dropped while idle does. The JDK's client marks it {@code ConnectionExpiredException} (an internal class,
@@ -72,6 +73,7 @@ final class HttpFailures {
                 || String.valueOf(error.getMessage()).contains("header parser received no bytes"));
     }
 
+    /** The exchange failed below HTTP: a refused or reset connection, a connect or header timeout. */
     static GenerationException transport(String requestId, String endpoint, Throwable error) {
         String what;
         if (error instanceof HttpConnectTimeoutException) {
@@ -89,9 +91,28 @@ final class HttpFailures {
         return GenerationException.retryable("request " + requestId + ": " + endpoint + ": " + what, error);
     }
 
-    /** The stream broke after it began: a malformed chunk, silence past a timeout, an early end, an error event. */
+    /** The stream broke after it began: a malformed chunk, silence past a timeout, an early end. */
     static GenerationException stream(String requestId, String endpoint, String what) {
         return GenerationException.retryable("request " + requestId + ": " + endpoint + " stream " + what, null);
+    }
+
+    /**
+     * The server sent an error in the stream, or as the body of a 200 answered whole: read as its status would be,
+     * when it gives one (a 4xx other than 408 and 429 is not retried, the context exceeded is a
+     * {@link PromptTooLongException}, as llama.cpp reports it mid-stream); TGI's {@code validation} errors are
+     * client errors too. Any other error, with no status, may pass: it is retried.
+     *
+     * @param what how it came, e.g. "stream carried an error"
+     */
+    static InferenceException serverError(String requestId, String endpoint, String what, StreamChunk.ServerError error) {
+        String message = "request " + requestId + ": " + endpoint + " " + what + ": " + ChunkParser.excerpt(error.message());
+        if (saysContextExceeded(error.code(), error.type(), error.message())) {
+            return new PromptTooLongException(message);
+        }
+        int status = error.status().orElse(0);
+        boolean clientError = status >= 400 && status < 500 && status != 408 && status != 429
+                || error.type().equals("validation");
+        return clientError ? new GenerationException(message) : GenerationException.retryable(message, null);
     }
 
     /**
@@ -140,27 +161,37 @@ final class HttpFailures {
     }
 
     /**
-     * Whether a 400's body says the prompt does not fit the model's context, as each server words it: OpenAI's and
-     * {@code serve}'s code {@code context_length_exceeded}, llama.cpp's type {@code exceed_context_size_error}, vLLM's and
-     * SGLang's "maximum context length", TGI's "must have less than ... tokens".
+     * Whether an error body (a 400's, TGI's 422) says the prompt does not fit the model's context, as each server words
+     * it: OpenAI's and {@code serve}'s code {@code context_length_exceeded}, llama.cpp's type
+     * {@code exceed_context_size_error}, vLLM's and SGLang's "maximum context length", TGI's
+     * {@code inputs must have less than N tokens} and {@code `inputs` tokens + `max_new_tokens` must be <= N}.
      */
     static boolean saysContextExceeded(String body) {
         if (body == null || body.isBlank()) {
             return false;
         }
+        String code = "";
+        String type = "";
         try {
             JsonNode error = JSON.readTree(body).path("error");
-            if ("context_length_exceeded".equals(error.path("code").asText())
-                    || "exceed_context_size_error".equals(error.path("type").asText())) {
-                return true;
-            }
+            code = error.path("code").asText("");
+            type = error.path("type").asText("");
         } catch (IOException notJson) {
             // read as text below
         }
-        String text = body.toLowerCase(java.util.Locale.ROOT);
-        return text.contains("maximum context length") || text.contains("context length exceeded")
-                || text.contains("exceeds the available context size")
-                || text.contains("input validation error") && text.contains("must have less than");
+        return saysContextExceeded(code, type, body);
+    }
+
+    /** The rule of {@link #saysContextExceeded(String)} on an error's textual code, its type and its text. */
+    private static boolean saysContextExceeded(String code, String type, String text) {
+        if (code.equals("context_length_exceeded") || type.equals("exceed_context_size_error")) {
+            return true;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.contains("maximum context length") || lower.contains("context length exceeded")
+                || lower.contains("exceeds the available context size")
+                || lower.contains("input validation error") && (lower.contains("must have less than")
+                        || lower.contains("tokens + `max_new_tokens` must be <="));
     }
 
     private static String describe(int status) {

@@ -218,7 +218,15 @@ public final class HttpTextGenerator implements TextGenerator {
     }
 
     private void checkTimeouts() {
-        long now = System.nanoTime();
+        try {
+            checkTimeouts(System.nanoTime());
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: no call would time out any more
+            LOG.error("checking the HTTP calls' timeouts failed; checking on", e);
+        }
+    }
+
+    private void checkTimeouts(long now) {
         long firstByte = settings.firstByteTimeout().toNanos();
         long chunk = settings.chunkTimeout().toNanos();
         for (StreamingCall call : inFlight) {

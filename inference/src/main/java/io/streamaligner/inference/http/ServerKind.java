@@ -147,8 +147,9 @@ public enum ServerKind {
         // always sent: OpenAI's default temperature is 1, and 0 is how every one of these servers samples greedily
         body.put("temperature", sampling.temperature());
         // sent even when 1: Ollama's default is the model file's (often 0.9), vLLM's the model's generation config;
-        // but TGI rejects a top_p of 1 (it wants one in (0, 1)) and 1 is its default
-        if (this != TGI || sampling.topP() != 1) {
+        // but TGI rejects a top_p of 1 (it wants one in (0, 1)) and 1 is its default, and TGI samples whenever a top_p
+        // below 1 is set, temperature 0 or not, so a greedy request sends it none
+        if (this != TGI || sampling.topP() != 1 && !sampling.greedy()) {
             body.put("top_p", sampling.topP());
         }
         if (!sampling.greedy()) {

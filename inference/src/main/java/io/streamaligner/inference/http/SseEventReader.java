@@ -3,25 +3,41 @@ package io.streamaligner.inference.http;
 import java.util.Optional;
 
 /**
- * Reads a server-sent-events stream one line at a time (the HTTP client splits the body into lines) and yields the
- * data of each event: {@code data:} lines joined with {@code \n} until the blank line that ends the event. Comment
- * lines ({@code : keep-alive}) and the {@code event:}, {@code id:} and {@code retry:} fields are tolerated and ignored:
- * OpenAI-compatible servers put everything in {@code data}, errors included. Not thread-safe: one per stream.
+ * Reads a server-sent-events stream one line at a time (the HTTP client splits the body into lines) and yields each
+ * event: its {@code data:} lines joined with {@code \n} until the blank line that ends it. OpenAI-compatible servers
+ * put everything in {@code data}, errors mostly too; but llama.cpp sends a failure as an {@code error:} field (its
+ * JSON error object), and a server may name an event {@code event: error}: both make the event an error, its data the
+ * error's. Comment lines ({@code : keep-alive}) and the {@code id:} and {@code retry:} fields are ignored. Not
+ * thread-safe: one per stream.
  */
 final class SseEventReader {
 
     /** The data with which OpenAI-compatible servers end a stream. */
     static final String DONE = "[DONE]";
 
+    /**
+     * One event.
+     *
+     * @param data  its data lines, joined
+     * @param error whether the server sent it as an error ({@code error:} lines or {@code event: error})
+     */
+    record Event(String data, boolean error) {
+
+        static Event data(String data) {
+            return new Event(data, false);
+        }
+    }
+
     private final StringBuilder data = new StringBuilder();
     private boolean hasData;
+    private boolean error;
     private boolean firstLine = true;
 
     /**
      * @param line one line of the stream, without its line terminator
-     * @return the event's data when this line (a blank one) completes an event that had data
+     * @return the event when this line (a blank one) completes an event that had data
      */
-    Optional<String> accept(String line) {
+    Optional<Event> accept(String line) {
         if (firstLine) {
             firstLine = false;
             if (line.startsWith("\uFEFF")) {
@@ -36,12 +52,18 @@ final class SseEventReader {
         }
         int colon = line.indexOf(':');
         String field = colon < 0 ? line : line.substring(0, colon);
-        if (!field.equals("data")) {
-            return Optional.empty();
-        }
         String value = colon < 0 ? "" : line.substring(colon + 1);
         if (value.startsWith(" ")) {
             value = value.substring(1);
+        }
+        if (field.equals("event")) {
+            error |= value.equals("error");
+            return Optional.empty();
+        }
+        if (field.equals("error")) {
+            error = true;
+        } else if (!field.equals("data")) {
+            return Optional.empty();
         }
         if (hasData) {
             data.append('\n');
@@ -56,15 +78,17 @@ final class SseEventReader {
      * it, but the body ended cleanly (a cut-off body is an error instead), so a server that omits the last blank line
      * still gets its {@code [DONE]} read.
      */
-    Optional<String> finish() {
+    Optional<Event> finish() {
         return dispatch();
     }
 
-    private Optional<String> dispatch() {
+    private Optional<Event> dispatch() {
+        boolean wasError = error;
+        error = false; // an event's type lasts until its end, data or not
         if (!hasData) {
             return Optional.empty();
         }
-        String event = data.toString();
+        Event event = new Event(data.toString(), wasError);
         data.setLength(0);
         hasData = false;
         return Optional.of(event);

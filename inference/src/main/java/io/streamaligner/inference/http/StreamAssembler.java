@@ -79,7 +79,8 @@ final class StreamAssembler {
      *
      * @param reason     its {@code finish_reason}
      * @param stopReason its {@code stop_reason}, if it sends one (vLLM, SGLang)
-     * @throws GenerationException (retryable) when the server aborted the generation
+     * @throws GenerationException when the server ended it otherwise: aborted or failed (retryable), or for a reason
+     *                             that is neither an end of the text nor a length cut (content_filter, tool_calls …)
      */
     void serverFinished(String reason, Optional<String> stopReason) {
         if (finishReason != null) {
@@ -96,10 +97,17 @@ final class StreamAssembler {
             case "length" -> FinishReason.LENGTH;
             // TGI says which stop came; the end-of-answer token is the only stop string a request carries
             case "stop_sequence" -> endOfAnswer != null ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
+            // TGI's end-of-sequence token
+            case "eos_token" -> FinishReason.EOS;
+            case "stop" -> endOfAnswer != null && stopReason.filter(endOfAnswer::equals).isPresent()
+                    ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
             case "abort" -> throw GenerationException.retryable("request " + request.id()
                     + ": the server aborted the generation (finish_reason abort)", null);
-            default -> endOfAnswer != null && stopReason.filter(endOfAnswer::equals).isPresent()
-                    ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
+            case "error" -> throw GenerationException.retryable("request " + request.id()
+                    + ": the generation failed on the server (finish_reason error)", null);
+            // content_filter, tool_calls …: the text did not end by itself, and asking again would end it alike
+            default -> throw new GenerationException("request " + request.id() + ": the server ended the generation"
+                    + " with finish_reason '" + reason + "', which is neither an end of the text nor a length cut");
         };
         text.release(); // the text ended without a cut: what the stop condition held back
     }

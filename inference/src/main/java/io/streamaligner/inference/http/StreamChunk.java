@@ -2,6 +2,7 @@ package io.streamaligner.inference.http;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What one streamed JSON chunk says, whichever endpoint sent it.
@@ -13,13 +14,36 @@ import java.util.Optional;
  * @param stopReason   vLLM's {@code stop_reason} (SGLang's {@code matched_stop}): the stop string (or token id, as text)
  *                     that ended generation
  * @param usage        the token counts, in the last chunk when {@code stream_options.include_usage} was asked for
- * @param error        the message of an error object the server put in the stream
+ * @param error        an error the server put in the stream (or in a body answered whole)
  */
 record StreamChunk(String text, Optional<String> finishReason, Optional<String> stopReason, Optional<Usage> usage,
-                   Optional<String> error) {
+                   Optional<ServerError> error) {
 
     /** Token counts as a server reports them. */
     record Usage(int promptTokens, int completionTokens) {
+    }
+
+    /**
+     * An error object as the server words it.
+     *
+     * @param message its message (or the whole object, when it has none)
+     * @param status  its numeric {@code code}, an HTTP status, when it gives one (vLLM, llama.cpp)
+     * @param code    its textual {@code code} (OpenAI's {@code context_length_exceeded}), else empty
+     * @param type    its {@code type} (llama.cpp's {@code exceed_context_size_error}) or TGI's {@code error_type}, else
+     *                empty
+     */
+    record ServerError(String message, OptionalInt status, String code, String type) {
+
+        ServerError {
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(type, "type");
+        }
+
+        static ServerError text(String message) {
+            return new ServerError(message, OptionalInt.empty(), "", "");
+        }
     }
 
     StreamChunk {
@@ -30,7 +54,7 @@ record StreamChunk(String text, Optional<String> finishReason, Optional<String> 
         Objects.requireNonNull(error, "error");
     }
 
-    static StreamChunk error(String message) {
-        return new StreamChunk("", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(message));
+    static StreamChunk error(ServerError error) {
+        return new StreamChunk("", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(error));
     }
 }

@@ -218,8 +218,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         try {
             StreamChunk chunk = parser.parseWhole(body);
             if (chunk.error().isPresent()) {
-                end(null, HttpFailures.stream(request.id(), endpoint, "answered an error: "
-                        + ChunkParser.excerpt(chunk.error().get())));
+                end(null, HttpFailures.serverError(request.id(), endpoint, "answered an error", chunk.error().get()));
                 return;
             }
             if (chunk.finishReason().isEmpty()) {
@@ -237,7 +236,13 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         }
     }
 
-    private void onEvent(String data) {
+    private void onEvent(SseEventReader.Event event) {
+        if (event.error()) {
+            end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error",
+                    parser.parseError(event.data())));
+            return;
+        }
+        String data = event.data();
         if (data.equals(SseEventReader.DONE)) {
             sawDone = true;
             if (assembler.finished()) {
@@ -247,8 +252,7 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
         }
         StreamChunk chunk = parser.parse(data);
         if (chunk.error().isPresent()) {
-            end(null, HttpFailures.stream(request.id(), endpoint, "carried an error: "
-                    + ChunkParser.excerpt(chunk.error().get())));
+            end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error", chunk.error().get()));
             return;
         }
         chunk.usage().ifPresent(assembler::usage);

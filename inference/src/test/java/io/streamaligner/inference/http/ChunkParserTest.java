@@ -3,6 +3,8 @@ package io.streamaligner.inference.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.util.OptionalInt;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,7 +104,32 @@ class ChunkParserTest {
     void shouldReadAnOpenAiStyleErrorObject() {
         StreamChunk chunk = chat.parse("{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"server_error\"}}");
 
-        assertThat(chunk.error()).contains("CUDA out of memory");
+        assertThat(chunk.error()).contains(new StreamChunk.ServerError("CUDA out of memory", OptionalInt.empty(), "",
+                "server_error"));
+    }
+
+    @Test
+    void shouldReadVllmsOlderErrorObjectWithItsStatus() {
+        StreamChunk chunk = chat.parse("{\"object\":\"error\",\"message\":\"bad top_k\",\"type\":\"BadRequestError\","
+                + "\"param\":null,\"code\":400}");
+
+        assertThat(chunk.error()).contains(new StreamChunk.ServerError("bad top_k", OptionalInt.of(400), "",
+                "BadRequestError"));
+    }
+
+    @Test
+    void shouldReadTheDataOfAnErrorEventBareWrappedOrAsText() {
+        assertThat(chat.parseError("{\"code\":400,\"message\":\"too long\",\"type\":\"exceed_context_size_error\"}"))
+                .isEqualTo(new StreamChunk.ServerError("too long", OptionalInt.of(400), "", "exceed_context_size_error"));
+        assertThat(chat.parseError("{\"error\":{\"message\":\"too long\",\"code\":\"context_length_exceeded\"}}"))
+                .isEqualTo(new StreamChunk.ServerError("too long", OptionalInt.empty(), "context_length_exceeded", ""));
+        assertThat(chat.parseError("worker died")).isEqualTo(StreamChunk.ServerError.text("worker died"));
+    }
+
+    @Test
+    void shouldTakeAnEmptyFinishReasonAsNoFinish() {
+        assertThat(chat.parse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},\"finish_reason\":\"\"}]}")
+                .finishReason()).isEmpty();
     }
 
     @Test
@@ -110,7 +137,10 @@ class ChunkParserTest {
         StreamChunk chunk = chat.parse("{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must"
                 + " be <= 4096\",\"error_type\":\"validation\"}");
 
-        assertThat(chunk.error()).hasValueSatisfying(message -> assertThat(message).startsWith("Input validation"));
+        assertThat(chunk.error()).hasValueSatisfying(error -> {
+            assertThat(error.message()).startsWith("Input validation");
+            assertThat(error.type()).isEqualTo("validation");
+        });
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,6 +144,12 @@ class HttpFailuresTest {
         assertThat(status(400, Map.of(), "{\"error\":{\"message\":\"max_tokens is too large\"}}"))
                 .isNotInstanceOf(PromptTooLongException.class);
         assertThat(status(413, Map.of(), "maximum context length")).isNotInstanceOf(PromptTooLongException.class);
+        // TGI: a 422, with only the total worded
+        assertThat(status(422, Map.of(), "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must"
+                + " be <= 4096. Given: 4000 `inputs` tokens and 200 `max_new_tokens`\",\"error_type\":\"validation\"}"))
+                .isInstanceOf(PromptTooLongException.class);
+        assertThat(status(422, Map.of(), "{\"error\":\"Input validation error: `max_new_tokens` must be <= 2048."
+                + " Given: 4000\",\"error_type\":\"validation\"}")).isNotInstanceOf(PromptTooLongException.class);
     }
 
     @Test
@@ -182,6 +189,26 @@ class HttpFailuresTest {
 
         assertThat(failure.retryable()).isFalse();
         assertThat(failure).hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldReadAnErrorTheServerSentAsItsStatusWouldBeRead() {
+        StreamChunk.ServerError overflow = new StreamChunk.ServerError("the request exceeds the available context size",
+                OptionalInt.of(400), "", "exceed_context_size_error");
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "stream carried an error", overflow))
+                .isInstanceOf(PromptTooLongException.class)
+                .hasMessage("request r1: " + ENDPOINT + " stream carried an error: the request exceeds the available"
+                        + " context size");
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "x", new StreamChunk.ServerError("bad top_k",
+                OptionalInt.of(400), "", "BadRequestError")).retryable()).isFalse();
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "x", new StreamChunk.ServerError("slow down",
+                OptionalInt.of(429), "", "")).retryable()).isTrue();
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "x", new StreamChunk.ServerError("`temperature` must be"
+                + " strictly positive", OptionalInt.empty(), "", "validation")).retryable()).isFalse();
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "x", new StreamChunk.ServerError("CUDA out of memory",
+                OptionalInt.of(500), "", "InternalServerError")).retryable()).isTrue();
+        assertThat(HttpFailures.serverError("r1", ENDPOINT, "x", StreamChunk.ServerError.text("worker died"))
+                .retryable()).isTrue();
     }
 
     @Test

@@ -103,6 +103,20 @@ class HttpTextGeneratorFailuresTest {
     }
 
     @Test
+    void shouldFailWithPromptTooLongWhenTgiSaysTheContextIsExceeded() throws Exception {
+        // TGI answers validation errors 422, the context overflow worded its own way
+        String error = "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given:"
+                + " 4000 `inputs` tokens and 200 `max_new_tokens`\",\"error_type\":\"validation\"}";
+        server.answering(status(422, Map.of("Content-Type", "application/json"), error));
+
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.TGI, ApiKind.CHAT))) {
+            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
+                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(PromptTooLongException.class).hasMessageContaining("HTTP 422");
+        }
+    }
+
+    @Test
     void shouldFailForGoodWhenTheKeyIsRejected() throws Exception {
         GenerationException failure = failureAgainst(status(401, Map.of("Content-Type", "application/json"),
                 "{\"error\":{\"message\":\"Invalid API key\",\"type\":\"invalid_request_error\"}}"));
@@ -139,6 +153,31 @@ class HttpTextGeneratorFailuresTest {
 
         assertThat(failure.retryable()).isTrue();
         assertThat(failure).hasMessageContaining("CUDA out of memory");
+    }
+
+    @Test
+    void shouldReadLlamaCppsErrorFieldMidStreamAsItsStatusSaysAPromptTooLongHere() throws Exception {
+        // llama-server writes a failure as an `error:` line (not `data:`), then [DONE]
+        server.answering(server.stream(ROLE_CHUNK + "error: {\"code\":400,\"message\":\"the request exceeds the"
+                + " available context size, try increasing it\",\"type\":\"exceed_context_size_error\"}\n\n"
+                + "data: [DONE]\n\n"));
+
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.LLAMACPP, ApiKind.CHAT))) {
+            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
+                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(PromptTooLongException.class)
+                    .hasMessageContaining("stream carried an error: the request exceeds the available context size");
+        }
+    }
+
+    @Test
+    void shouldFailForGoodOnAClientErrorCarriedInTheStream() throws Exception {
+        GenerationException failure = failureAgainst(server.stream(ROLE_CHUNK
+                + "event: error\ndata: {\"error\":{\"message\":\"top_k must be -1 or at least 1\","
+                + "\"type\":\"BadRequestError\",\"code\":400}}\n\n"));
+
+        assertThat(failure.retryable()).isFalse();
+        assertThat(failure).hasMessageContaining("top_k must be -1 or at least 1");
     }
 
     @Test

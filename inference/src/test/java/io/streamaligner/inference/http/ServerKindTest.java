@@ -124,6 +124,14 @@ class ServerKindTest {
                 .isEqualTo(0.9);
     }
 
+    @Test
+    void shouldSendTgiNoTopPForAGreedyRequestSinceAnyTopPMakesItSample() {
+        ObjectNode greedy = sampling(ServerKind.TGI, new SamplingParams(0, 0, 0.9, 0, 1, 42), 0);
+
+        assertThat(fieldNames(greedy)).containsExactly("temperature");
+        assertThat(greedy.get("temperature").asDouble()).isZero();
+    }
+
     @ParameterizedTest
     @EnumSource(value = ServerKind.class, names = {"OLLAMA", "OPENAI", "GENERIC"})
     void shouldWriteOnlyTheStandardFieldsForTheOthers(ServerKind kind) {

@@ -11,8 +11,12 @@ class SseEventReaderTest {
 
     /** The events the reader yields for these lines, the end of the stream included. */
     private static List<String> events(String... lines) {
+        return read(lines).stream().map(SseEventReader.Event::data).toList();
+    }
+
+    private static List<SseEventReader.Event> read(String... lines) {
         SseEventReader reader = new SseEventReader();
-        List<String> events = new ArrayList<>();
+        List<SseEventReader.Event> events = new ArrayList<>();
         for (String line : lines) {
             reader.accept(line).ifPresent(events::add);
         }
@@ -25,9 +29,9 @@ class SseEventReaderTest {
         SseEventReader reader = new SseEventReader();
 
         assertThat(reader.accept("data: {\"a\":1}")).isEmpty();
-        assertThat(reader.accept("")).contains("{\"a\":1}");
+        assertThat(reader.accept("")).contains(SseEventReader.Event.data("{\"a\":1}"));
         assertThat(reader.accept("data: [DONE]")).isEmpty();
-        assertThat(reader.accept("")).contains(SseEventReader.DONE);
+        assertThat(reader.accept("")).contains(SseEventReader.Event.data(SseEventReader.DONE));
     }
 
     @Test
@@ -44,6 +48,21 @@ class SseEventReaderTest {
     @Test
     void shouldIgnoreTheOtherFields() {
         assertThat(events("event: message", "id: 7", "retry: 3000", "data: x", "")).containsExactly("x");
+    }
+
+    @Test
+    void shouldTakeAnErrorFieldAsAnErrorEventAsLlamaCppSendsIt() {
+        assertThat(read("data: {\"a\":1}", "", "error: {\"code\":400,\"type\":\"exceed_context_size_error\"}", "",
+                "data: [DONE]", "")).containsExactly(SseEventReader.Event.data("{\"a\":1}"),
+                new SseEventReader.Event("{\"code\":400,\"type\":\"exceed_context_size_error\"}", true),
+                SseEventReader.Event.data(SseEventReader.DONE));
+    }
+
+    @Test
+    void shouldTakeAnEventNamedErrorAsAnErrorUntilItsEnd() {
+        assertThat(read("event: error", "data: {\"message\":\"boom\"}", "", "data: x", "", "event: error", "", "data: y",
+                "")).containsExactly(new SseEventReader.Event("{\"message\":\"boom\"}", true),
+                SseEventReader.Event.data("x"), SseEventReader.Event.data("y"));
     }
 
     @Test
@@ -71,7 +90,7 @@ class SseEventReaderTest {
         SseEventReader reader = new SseEventReader();
         reader.accept("data: [DONE]");
 
-        assertThat(reader.finish()).contains(SseEventReader.DONE);
+        assertThat(reader.finish()).contains(SseEventReader.Event.data(SseEventReader.DONE));
     }
 
     @Test

@@ -139,6 +139,23 @@ class StreamAssemblerTest {
                 .satisfies(error -> assertThat(((GenerationException) error).retryable()).isTrue());
     }
 
+    @Test
+    void shouldFailRetryablyWhenTheServerEndsInError() {
+        assertThatThrownBy(() -> plain().serverFinished("error", Optional.empty()))
+                .isInstanceOf(GenerationException.class)
+                .satisfies(error -> assertThat(((GenerationException) error).retryable()).isTrue());
+    }
+
+    @Test
+    void shouldFailForGoodOnAFinishThatIsNeitherAnEndNorALengthCut() {
+        for (String reason : new String[] {"content_filter", "tool_calls"}) {
+            assertThatThrownBy(() -> plain().serverFinished(reason, Optional.empty())).as(reason)
+                    .isInstanceOf(GenerationException.class)
+                    .hasMessageContaining("finish_reason '" + reason + "'")
+                    .satisfies(error -> assertThat(((GenerationException) error).retryable()).isFalse());
+        }
+    }
+
     // ---- the end-of-answer token ----
 
     @Test

@@ -105,6 +105,9 @@ public final class InferenceStage<W> {
         void failed(String requestId, W work, RuntimeException error);
     }
 
+    /** The longest wait between two attempts of a call that the doubling backoff reaches. */
+    static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(60);
+
     private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
 
     private final String storeName;
@@ -469,13 +472,24 @@ public final class InferenceStage<W> {
         }
     }
 
+    /**
+     * The wait after a call's {@code attempt}-th failure, before jitter: {@code first} doubled for each attempt after
+     * the first, up to {@link #MAX_RETRY_BACKOFF} (or {@code first}, if that is longer): many attempts would otherwise
+     * wait for hours, holding their permit, and the doubling would overflow.
+     */
+    static long backoffNanos(long first, int attempt) {
+        long cap = Math.max(first, MAX_RETRY_BACKOFF.toNanos());
+        int doublings = Math.min(attempt - 1, 62);
+        return first > cap >> doublings ? cap : first << doublings;
+    }
+
     /** Whether the failed call is tried again (after a backoff); it keeps its permit meanwhile. */
     private boolean retry(Call<W> call, RuntimeException failure, long now) {
         boolean retryable = failure instanceof InferenceException inference && inference.retryable();
         if (!retryable || call.attempt >= settings.maxAttempts()) {
             return false;
         }
-        long backoff = settings.retryBackoff().toNanos() << Math.min(call.attempt - 1, 20);
+        long backoff = backoffNanos(settings.retryBackoff().toNanos(), call.attempt);
         long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
         // a backend that said when to come back (a 429's Retry-After) is not asked sooner
         long asked = ((InferenceException) failure).retryAfter().map(Duration::toNanos).orElse(0L);

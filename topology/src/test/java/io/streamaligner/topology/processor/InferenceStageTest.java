@@ -92,6 +92,22 @@ class InferenceStageTest {
     }
 
     @Test
+    void shouldDoubleTheBackoffPerAttemptUpToItsCapWithoutOverflowing() {
+        long first = Duration.ofMillis(200).toNanos();
+        long cap = InferenceStage.MAX_RETRY_BACKOFF.toNanos();
+
+        assertThat(InferenceStage.backoffNanos(first, 1)).isEqualTo(first);
+        assertThat(InferenceStage.backoffNanos(first, 2)).isEqualTo(2 * first);
+        assertThat(InferenceStage.backoffNanos(first, 4)).isEqualTo(8 * first);
+        assertThat(InferenceStage.backoffNanos(first, 10)).isEqualTo(cap);
+        assertThat(InferenceStage.backoffNanos(first, 1_000)).isEqualTo(cap);
+        long hours = Duration.ofHours(3).toNanos(); // a first wait above the cap is kept as configured, never doubled
+        assertThat(InferenceStage.backoffNanos(hours, 1)).isEqualTo(hours);
+        assertThat(InferenceStage.backoffNanos(hours, 30)).isEqualTo(hours);
+        assertThat(InferenceStage.backoffNanos(0, 30)).isZero();
+    }
+
+    @Test
     void shouldFailOnlyTheRequestWhoseResultItsStepCannotUse() {
         InferenceStage<String> stage = stage(8, Duration.ofSeconds(5), 3);
         stage.add("bad", "1:a");
