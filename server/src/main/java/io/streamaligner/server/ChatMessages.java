@@ -67,9 +67,15 @@ final class ChatMessages {
             throw ApiError.badRequest("continue_final_message",
                     "'continue_final_message' needs a final assistant message to continue");
         }
+        // vLLM would close the final assistant turn and open a new one; this server only continues it
         if (assistantLast && continueFinal.isPresent() && !continueFinal.get()) {
             throw ApiError.badRequest("continue_final_message",
                     SHAPE + "; a final assistant message is always continued (its turn cannot be closed here)");
+        }
+        if (assistantLast && generationPrompt.orElse(false)) {
+            throw ApiError.badRequest("add_generation_prompt",
+                    SHAPE + "; a final assistant message is always continued, so 'add_generation_prompt': true (a new "
+                            + "assistant turn after it) cannot be served here");
         }
         if (!assistantLast && generationPrompt.isPresent() && !generationPrompt.get()) {
             throw ApiError.badRequest("add_generation_prompt",

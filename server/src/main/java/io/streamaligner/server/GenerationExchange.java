@@ -97,12 +97,18 @@ final class GenerationExchange implements DeltaListener {
     }
 
     private Void finished(Completion completion, Throwable failure) {
-        if (failure != null) {
-            failed(failure);
-        } else if (prepared.stream()) {
-            endStream(completion);
-        } else {
-            respondWhole(completion);
+        try {
+            if (failure != null) {
+                failed(failure);
+            } else if (prepared.stream()) {
+                endStream(completion);
+            } else {
+                respondWhole(completion);
+            }
+        } catch (RuntimeException | Error e) {
+            // handle() would keep it, and the client would wait for ever: Jetty answers 500 or closes the connection
+            LOG.error("request {}: answering failed", prepared.request().id(), e);
+            callback.failed(e);
         }
         return null;
     }

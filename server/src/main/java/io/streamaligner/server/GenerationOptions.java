@@ -53,6 +53,13 @@ record GenerationOptions(SamplingParams sampling, int maxTokens, int minTokens, 
             }
         });
         rejectUnlessEmpty(fields, "logprobs", "log probabilities are not supported");
+        rejectUnlessEmpty(fields, "top_logprobs", "log probabilities are not supported");
+        // vLLM's and OpenAI's fields that change the text: refused rather than ignored, so no one gets other text
+        // than they asked for without knowing
+        rejectUnlessEmpty(fields, "logit_bias", "a logit bias is not supported");
+        rejectUnlessEmpty(fields, "stop_token_ids", "stop token ids are not supported (stop strings are)");
+        rejectUnlessEmpty(fields, "include_stop_str_in_output", "the stop string is always left out of the text");
+        rejectUnlessEmpty(fields, "ignore_eos", "generating past the end of the text is not supported");
         fields.number("presence_penalty").ifPresent(penalty -> {
             if (penalty != 0) {
                 throw ApiError.badRequest("presence_penalty", "'presence_penalty' is not supported (use frequency_penalty "

@@ -57,6 +57,8 @@ class ChatMessagesTest {
                     + " \"continue_final_message\": true, \"add_generation_prompt\": true}",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}],"
                     + " \"continue_final_message\": false}",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}],"
+                    + " \"add_generation_prompt\": true}",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"add_generation_prompt\": false}",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"continue_final_message\": \"yes\"}"})
     void shouldRejectOtherShapesWithA400(String body) {

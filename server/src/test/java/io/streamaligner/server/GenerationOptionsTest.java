@@ -37,7 +37,10 @@ class GenerationOptionsTest {
         GenerationOptions options = parse("{\"model\": \"toy\", \"n\": 1, \"stream\": true, \"stream_options\": {\"include_usage\": true},"
                 + " \"max_tokens\": 9, \"max_completion_tokens\": 12, \"min_tokens\": 2, \"temperature\": 0, \"top_p\": 0.5,"
                 + " \"top_k\": -1, \"frequency_penalty\": 0.5, \"repetition_penalty\": 1.2, \"seed\": 42,"
-                + " \"stop\": [\"\\n\", \"END\"], \"logprobs\": false, \"unknown_field\": {\"x\": 1}}");
+                + " \"stop\": [\"\\n\", \"END\"], \"logprobs\": false, \"unknown_field\": {\"x\": 1},"
+                // the neutral values of fields it cannot take are no request for them
+                + " \"top_logprobs\": 0, \"logit_bias\": {}, \"stop_token_ids\": [], \"include_stop_str_in_output\": false,"
+                + " \"ignore_eos\": false}");
 
         assertThat(options.sampling()).isEqualTo(new SamplingParams(0, 0, 0.5, 0.5, 1.2, 42));
         assertThat(options.maxTokens()).isEqualTo(12);
@@ -84,6 +87,11 @@ class GenerationOptionsTest {
             "{\"stream\": \"yes\"}",
             "{\"stream_options\": {\"include_usage\": true}}",
             "{\"logprobs\": true}",
+            "{\"top_logprobs\": 3}",
+            "{\"logit_bias\": {\"42\": -100}}",
+            "{\"stop_token_ids\": [2]}",
+            "{\"include_stop_str_in_output\": true}",
+            "{\"ignore_eos\": true}",
             "{\"presence_penalty\": 1}",
             "{\"model\": 5}"})
     void shouldRejectMalformedFieldsWithA400(String body) {
