@@ -23,8 +23,9 @@ import java.util.Optional;
  * The one place that decides what an HTTP failure means for the loop: whether trying the same request again may help
  * (connection errors, timeouts, 5xx, 408, 429, a broken stream) or not (any other 4xx: the request or the
  * configuration must change), and how long the server asked to wait ({@code Retry-After} on 429 and 503); an error
- * that says the prompt exceeds the model's context is a {@link PromptTooLongException}, which ends an answer under way with
- * its {@code MAX_TOKENS} final. Messages name the request, the endpoint and the server's own message, never the API key.
+ * that says the prompt exceeds the model's context is a {@link PromptTooLongException}, which ends an answer under
+ * way with its {@code MAX_TOKENS} final. Messages name the request, the endpoint and the server's own message, never
+ * the API key.
  */
 final class HttpFailures {
 
@@ -104,8 +105,10 @@ final class HttpFailures {
      *
      * @param what how it came, e.g. "stream carried an error"
      */
-    static InferenceException serverError(String requestId, String endpoint, String what, StreamChunk.ServerError error) {
-        String message = "request " + requestId + ": " + endpoint + " " + what + ": " + ChunkParser.excerpt(error.message());
+    static InferenceException serverError(String requestId, String endpoint, String what,
+                                          StreamChunk.ServerError error) {
+        String message = "request " + requestId + ": " + endpoint + " " + what + ": "
+                + ChunkParser.excerpt(error.message());
         if (saysContextExceeded(error.code(), error.type(), error.message())) {
             return new PromptTooLongException(message);
         }
