@@ -60,7 +60,8 @@ final class ServerSettings {
         if (model.equals("upstream") && api == ApiKind.CHAT && !server.continuesAssistantMessage()) {
             throw new ConfigurationException(prefix + "server=" + server.configValue() + ": its chat API cannot continue a "
                     + "partly written assistant message, which every round after the first asks of the upstream; serve "
-                    + "the upstream with vLLM, SGLang, llama.cpp, TGI or Ollama");
+                    + "the upstream with vLLM, SGLang, llama.cpp, TGI or Ollama, or ask a completions model ("
+                    + prefix + "api=completions with " + prefix + "template)");
         }
         if (api == ApiKind.COMPLETIONS && template.isEmpty()) {
             throw new ConfigurationException(prefix + "api=completions sends prompts rendered here: set " + prefix

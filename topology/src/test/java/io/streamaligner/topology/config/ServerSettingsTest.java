@@ -114,7 +114,8 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> StreamAlignerConfig.fromSettings(Map.of(
                 StreamAlignerConfig.UPSTREAM_URL, "https://api.openai.com/v1", "streamaligner.upstream.server", "openai")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("cannot continue a partly written assistant message");
+                .hasMessageContaining("cannot continue a partly written assistant message")
+                .hasMessageContaining("streamaligner.upstream.api=completions");
     }
 
     @Test
