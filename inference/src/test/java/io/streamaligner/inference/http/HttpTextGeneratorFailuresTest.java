@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.streamaligner.inference.http.HttpTestSupport.CONTINUED;
@@ -20,7 +21,6 @@ import static io.streamaligner.inference.http.HttpTestSupport.failureOf;
 import static io.streamaligner.inference.http.HttpTestSupport.settings;
 import static io.streamaligner.inference.http.LocalOpenAiServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How {@link HttpTextGenerator} classifies what goes wrong on a real local server: whether a retry may help, and how
@@ -52,6 +52,20 @@ class HttpTextGeneratorFailuresTest {
         server.answering(responder);
         try (HttpTextGenerator generator = HttpTextGenerator.open(settings)) {
             return failureOf(generator.submit(chatRequest("r1"), new RecordingListener()));
+        }
+    }
+
+    /** The failure a call against this responder ends with, which must be a {@link PromptTooLongException}. */
+    private PromptTooLongException promptTooLongAgainst(LocalOpenAiServer.Responder responder, ServerKind kind)
+            throws Exception {
+        server.answering(responder);
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, kind, ApiKind.CHAT))) {
+            generator.submit(chatRequest("r1"), new RecordingListener()).completion()
+                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS);
+            throw new AssertionError("expected the call to fail");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(PromptTooLongException.class);
+            return (PromptTooLongException) e.getCause();
         }
     }
 
@@ -92,14 +106,8 @@ class HttpTextGeneratorFailuresTest {
         String error = "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens. However, you"
                 + " requested 5000 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\","
                 + "\"code\":\"context_length_exceeded\"}}";
-        server.answering(status(400, Map.of("Content-Type", "application/json"), error));
-
-        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
-            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
-                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
-                    .cause().isInstanceOf(PromptTooLongException.class).hasMessageContaining("HTTP 400")
-                    .hasMessageContaining("This model's maximum context length is 4096 tokens");
-        }
+        assertThat(promptTooLongAgainst(status(400, Map.of("Content-Type", "application/json"), error), ServerKind.VLLM))
+                .hasMessageContaining("HTTP 400").hasMessageContaining("This model's maximum context length is 4096 tokens");
     }
 
     @Test
@@ -107,13 +115,8 @@ class HttpTextGeneratorFailuresTest {
         // TGI answers validation errors 422, the context overflow worded its own way
         String error = "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given:"
                 + " 4000 `inputs` tokens and 200 `max_new_tokens`\",\"error_type\":\"validation\"}";
-        server.answering(status(422, Map.of("Content-Type", "application/json"), error));
-
-        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.TGI, ApiKind.CHAT))) {
-            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
-                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
-                    .cause().isInstanceOf(PromptTooLongException.class).hasMessageContaining("HTTP 422");
-        }
+        assertThat(promptTooLongAgainst(status(422, Map.of("Content-Type", "application/json"), error), ServerKind.TGI))
+                .hasMessageContaining("HTTP 422");
     }
 
     @Test
@@ -158,16 +161,12 @@ class HttpTextGeneratorFailuresTest {
     @Test
     void shouldReadLlamaCppsErrorFieldMidStreamAsItsStatusSaysAPromptTooLongHere() throws Exception {
         // llama-server writes a failure as an `error:` line (not `data:`), then [DONE]
-        server.answering(server.stream(ROLE_CHUNK + "error: {\"code\":400,\"message\":\"the request exceeds the"
-                + " available context size, try increasing it\",\"type\":\"exceed_context_size_error\"}\n\n"
-                + "data: [DONE]\n\n"));
+        LocalOpenAiServer.Responder stream = server.stream(ROLE_CHUNK + "error: {\"code\":400,\"message\":\"the request"
+                + " exceeds the available context size, try increasing it\",\"type\":\"exceed_context_size_error\"}\n\n"
+                + "data: [DONE]\n\n");
 
-        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.LLAMACPP, ApiKind.CHAT))) {
-            assertThatThrownBy(() -> generator.submit(chatRequest("r1"), new RecordingListener()).completion()
-                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS))
-                    .cause().isInstanceOf(PromptTooLongException.class)
-                    .hasMessageContaining("stream carried an error: the request exceeds the available context size");
-        }
+        assertThat(promptTooLongAgainst(stream, ServerKind.LLAMACPP))
+                .hasMessageContaining("stream carried an error: the request exceeds the available context size");
     }
 
     @Test
