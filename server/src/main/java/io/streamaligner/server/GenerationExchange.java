@@ -108,20 +108,21 @@ final class GenerationExchange implements DeltaListener {
         } catch (RuntimeException | Error e) {
             // handle() would keep it, and the client would wait for ever: Jetty answers 500 or closes the connection
             LOG.error("request {}: answering failed", prepared.request().id(), e);
-            callback.failed(e);
+            abandon(e);
         }
         return null;
     }
 
     private void respondWhole(Completion completion) {
+        // built before the exchange is marked done, so that a failure here still fails the callback (abandon)
+        ObjectNode body = prepared.shape().whole(completion.text(), finish(completion), completion.promptTokens(),
+                completion.generatedTokens());
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
             }
             state = State.DONE;
         }
-        ObjectNode body = prepared.shape().whole(completion.text(), finish(completion), completion.promptTokens(),
-                completion.generatedTokens());
         JsonResponses.ok(response, callback, body);
     }
 
@@ -174,13 +175,18 @@ final class GenerationExchange implements DeltaListener {
     /** Jetty reports the request failed: the connection closed, or a write stuck past the idle timeout. */
     private void requestFailed(Throwable cause) {
         clientGoneAway();
+        abandon(cause);
+    }
+
+    /** Ends the exchange with {@code cause}: the callback is failed once, by the stream if one is open. */
+    private void abandon(Throwable cause) {
         Ended ended = markDone();
         if (ended.before() == State.WAITING) {
             callback.failed(cause);
         } else if (ended.before() == State.STREAMING) {
             ended.stream().abort(cause); // fails the callback once a write in flight has returned
         }
-        // DONE: the last write owns the callback, and Jetty fails that write
+        // DONE: the last write owns the callback (and Jetty fails that write if the connection is gone)
     }
 
     /** A write failed (SseStream fails the callback itself). */

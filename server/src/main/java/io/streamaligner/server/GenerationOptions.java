@@ -60,6 +60,7 @@ record GenerationOptions(SamplingParams sampling, int maxTokens, int minTokens, 
         rejectUnlessEmpty(fields, "stop_token_ids", "stop token ids are not supported (stop strings are)");
         rejectUnlessEmpty(fields, "include_stop_str_in_output", "the stop string is always left out of the text");
         rejectUnlessEmpty(fields, "ignore_eos", "generating past the end of the text is not supported");
+        rejectUnlessEmpty(fields, "min_p", "min-p sampling is not supported (top_p and top_k are)");
         fields.number("presence_penalty").ifPresent(penalty -> {
             if (penalty != 0) {
                 throw ApiError.badRequest("presence_penalty", "'presence_penalty' is not supported (use frequency_penalty "

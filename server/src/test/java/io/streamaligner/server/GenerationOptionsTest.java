@@ -40,7 +40,7 @@ class GenerationOptionsTest {
                 + " \"stop\": [\"\\n\", \"END\"], \"logprobs\": false, \"unknown_field\": {\"x\": 1},"
                 // the neutral values of fields it cannot take are no request for them
                 + " \"top_logprobs\": 0, \"logit_bias\": {}, \"stop_token_ids\": [], \"include_stop_str_in_output\": false,"
-                + " \"ignore_eos\": false}");
+                + " \"ignore_eos\": false, \"min_p\": 0}");
 
         assertThat(options.sampling()).isEqualTo(new SamplingParams(0, 0, 0.5, 0.5, 1.2, 42));
         assertThat(options.maxTokens()).isEqualTo(12);
@@ -92,6 +92,7 @@ class GenerationOptionsTest {
             "{\"stop_token_ids\": [2]}",
             "{\"include_stop_str_in_output\": true}",
             "{\"ignore_eos\": true}",
+            "{\"min_p\": 0.05}",
             "{\"presence_penalty\": 1}",
             "{\"model\": 5}"})
     void shouldRejectMalformedFieldsWithA400(String body) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Parses the data of one stream event, or a whole response, into a {@link StreamChunk}: {@code choices[0].delta.content}
@@ -112,9 +111,7 @@ final class ChunkParser {
         JsonNode code = error.path("code");
         String type = error.path("type").isTextual() ? error.get("type").textValue()
                 : root.path("error_type").asText("");
-        return new StreamChunk.ServerError(errorMessage(error),
-                code.isInt() ? OptionalInt.of(code.intValue()) : OptionalInt.empty(),
-                code.isTextual() ? code.textValue() : "", type);
+        return new StreamChunk.ServerError(errorMessage(error), code.isTextual() ? code.textValue() : "", type);
     }
 
     /** The message of an OpenAI-style error object, or of a bare error string. */

@@ -98,10 +98,10 @@ final class HttpFailures {
     }
 
     /**
-     * The server sent an error in the stream, or as the body of a 200 answered whole: read as its status would be,
-     * when it gives one (a 4xx other than 408 and 429 is not retried, the context exceeded is a
-     * {@link PromptTooLongException}, as llama.cpp reports it mid-stream); TGI's {@code validation} errors are
-     * client errors too. Any other error, with no status, may pass: it is retried.
+     * The server sent an error in the stream, or as the body of a 200 answered whole: one that says the context is
+     * exceeded (as llama.cpp reports it mid-stream) is a {@link PromptTooLongException}, TGI's {@code validation}
+     * errors are not retried, and any other is: a server has checked the request before it answered 200, and what
+     * fails after that is its own fault, whatever status it names (vLLM calls an engine gone or out of memory 400).
      *
      * @param what how it came, e.g. "stream carried an error"
      */
@@ -112,10 +112,8 @@ final class HttpFailures {
         if (saysContextExceeded(error.code(), error.type(), error.message())) {
             return new PromptTooLongException(message);
         }
-        int status = error.status().orElse(0);
-        boolean clientError = status >= 400 && status < 500 && status != 408 && status != 429
-                || error.type().equals("validation");
-        return clientError ? new GenerationException(message) : GenerationException.retryable(message, null);
+        return error.type().equals("validation") ? new GenerationException(message)
+                : GenerationException.retryable(message, null);
     }
 
     /**

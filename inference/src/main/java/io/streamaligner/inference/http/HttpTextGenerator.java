@@ -218,27 +218,26 @@ public final class HttpTextGenerator implements TextGenerator {
     }
 
     private void checkTimeouts() {
-        try {
-            checkTimeouts(System.nanoTime());
-        } catch (RuntimeException e) {
-            // a periodic task that throws is never run again: no call would time out any more
-            LOG.error("checking the HTTP calls' timeouts failed; checking on", e);
+        long now = System.nanoTime();
+        for (StreamingCall call : inFlight) {
+            try {
+                checkTimeout(call, now);
+            } catch (RuntimeException e) {
+                // caught here, call by call: a periodic task that throws is never run again, and no call would time out
+                LOG.error("checking the timeouts of HTTP request {} failed", call.requestId(), e);
+            }
         }
     }
 
-    private void checkTimeouts(long now) {
-        long firstByte = settings.firstByteTimeout().toNanos();
-        long chunk = settings.chunkTimeout().toNanos();
-        for (StreamingCall call : inFlight) {
-            boolean started = call.heardFromServer();
-            long silent = call.silentNanos(now);
-            if (!started && silent > firstByte) {
-                call.timedOut("sent nothing within the first-byte timeout of " + settings.firstByteTimeout().toMillis()
-                        + " ms");
-            } else if (started && silent > chunk) {
-                call.timedOut("went silent for longer than the chunk timeout of " + settings.chunkTimeout().toMillis()
-                        + " ms");
-            }
+    private void checkTimeout(StreamingCall call, long now) {
+        boolean started = call.heardFromServer();
+        long silent = call.silentNanos(now);
+        if (!started && silent > settings.firstByteTimeout().toNanos()) {
+            call.timedOut("sent nothing within the first-byte timeout of " + settings.firstByteTimeout().toMillis()
+                    + " ms");
+        } else if (started && silent > settings.chunkTimeout().toNanos()) {
+            call.timedOut("went silent for longer than the chunk timeout of " + settings.chunkTimeout().toMillis()
+                    + " ms");
         }
     }
 

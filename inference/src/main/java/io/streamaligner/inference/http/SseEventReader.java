@@ -30,7 +30,10 @@ final class SseEventReader {
 
     private final StringBuilder data = new StringBuilder();
     private boolean hasData;
-    private boolean error;
+    /** The event has an {@code error:} line. */
+    private boolean errorField;
+    /** The event's type (its last {@code event:} line) is {@code error}. */
+    private boolean errorType;
     private boolean firstLine = true;
 
     /**
@@ -57,11 +60,11 @@ final class SseEventReader {
             value = value.substring(1);
         }
         if (field.equals("event")) {
-            error |= value.equals("error");
+            errorType = value.equals("error");
             return Optional.empty();
         }
         if (field.equals("error")) {
-            error = true;
+            errorField = true;
         } else if (!field.equals("data")) {
             return Optional.empty();
         }
@@ -83,8 +86,9 @@ final class SseEventReader {
     }
 
     private Optional<Event> dispatch() {
-        boolean wasError = error;
-        error = false; // an event's type lasts until its end, data or not
+        boolean wasError = errorField || errorType;
+        errorField = false; // an event's type lasts until its end, data or not
+        errorType = false;
         if (!hasData) {
             return Optional.empty();
         }

@@ -94,7 +94,8 @@ final class StreamAssembler {
             return;
         }
         finishReason = switch (reason) {
-            case "length" -> FinishReason.LENGTH;
+            // vLLM's "repetition" (its opt-in repetition detection) cut the text as a length cap would
+            case "length", "repetition" -> FinishReason.LENGTH;
             // TGI says which stop came; the end-of-answer token is the only stop string a request carries
             case "stop_sequence" -> endOfAnswer != null ? FinishReason.END_OF_ANSWER : FinishReason.EOS;
             // TGI's end-of-sequence token

@@ -2,7 +2,6 @@ package io.streamaligner.inference.http;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * What one streamed JSON chunk says, whichever endpoint sent it.
@@ -24,25 +23,24 @@ record StreamChunk(String text, Optional<String> finishReason, Optional<String> 
     }
 
     /**
-     * An error object as the server words it.
+     * An error object as the server words it. Its numeric {@code code}, where it has one, is not kept: vLLM labels
+     * its own faults mid-stream (an engine gone, out of memory) 400 too.
      *
      * @param message its message (or the whole object, when it has none)
-     * @param status  its numeric {@code code}, an HTTP status, when it gives one (vLLM, llama.cpp)
      * @param code    its textual {@code code} (OpenAI's {@code context_length_exceeded}), else empty
      * @param type    its {@code type} (llama.cpp's {@code exceed_context_size_error}) or TGI's {@code error_type}, else
      *                empty
      */
-    record ServerError(String message, OptionalInt status, String code, String type) {
+    record ServerError(String message, String code, String type) {
 
         ServerError {
             Objects.requireNonNull(message, "message");
-            Objects.requireNonNull(status, "status");
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(type, "type");
         }
 
         static ServerError text(String message) {
-            return new ServerError(message, OptionalInt.empty(), "", "");
+            return new ServerError(message, "", "");
         }
     }
 

@@ -238,8 +238,12 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
 
     private void onEvent(SseEventReader.Event event) {
         if (event.error()) {
-            end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error",
-                    parser.parseError(event.data())));
+            if (assembler.finished()) {
+                finishedByServer(); // the text and its finish came whole: an error after them takes nothing away
+            } else {
+                end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error",
+                        parser.parseError(event.data())));
+            }
             return;
         }
         String data = event.data();

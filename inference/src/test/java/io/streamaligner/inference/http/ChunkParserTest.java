@@ -3,7 +3,6 @@ package io.streamaligner.inference.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,25 +103,23 @@ class ChunkParserTest {
     void shouldReadAnOpenAiStyleErrorObject() {
         StreamChunk chunk = chat.parse("{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"server_error\"}}");
 
-        assertThat(chunk.error()).contains(new StreamChunk.ServerError("CUDA out of memory", OptionalInt.empty(), "",
-                "server_error"));
+        assertThat(chunk.error()).contains(new StreamChunk.ServerError("CUDA out of memory", "", "server_error"));
     }
 
     @Test
-    void shouldReadVllmsOlderErrorObjectWithItsStatus() {
+    void shouldReadVllmsOlderErrorObject() {
         StreamChunk chunk = chat.parse("{\"object\":\"error\",\"message\":\"bad top_k\",\"type\":\"BadRequestError\","
                 + "\"param\":null,\"code\":400}");
 
-        assertThat(chunk.error()).contains(new StreamChunk.ServerError("bad top_k", OptionalInt.of(400), "",
-                "BadRequestError"));
+        assertThat(chunk.error()).contains(new StreamChunk.ServerError("bad top_k", "", "BadRequestError"));
     }
 
     @Test
     void shouldReadTheDataOfAnErrorEventBareWrappedOrAsText() {
         assertThat(chat.parseError("{\"code\":400,\"message\":\"too long\",\"type\":\"exceed_context_size_error\"}"))
-                .isEqualTo(new StreamChunk.ServerError("too long", OptionalInt.of(400), "", "exceed_context_size_error"));
+                .isEqualTo(new StreamChunk.ServerError("too long", "", "exceed_context_size_error"));
         assertThat(chat.parseError("{\"error\":{\"message\":\"too long\",\"code\":\"context_length_exceeded\"}}"))
-                .isEqualTo(new StreamChunk.ServerError("too long", OptionalInt.empty(), "context_length_exceeded", ""));
+                .isEqualTo(new StreamChunk.ServerError("too long", "context_length_exceeded", ""));
         assertThat(chat.parseError("worker died")).isEqualTo(StreamChunk.ServerError.text("worker died"));
     }
 

@@ -159,7 +159,7 @@ class HttpTextGeneratorFailuresTest {
     }
 
     @Test
-    void shouldReadLlamaCppsErrorFieldMidStreamAsItsStatusSaysAPromptTooLongHere() throws Exception {
+    void shouldReadLlamaCppsErrorFieldMidStreamAsAPromptTooLongWhenItsTypeSaysSo() throws Exception {
         // llama-server writes a failure as an `error:` line (not `data:`), then [DONE]
         LocalOpenAiServer.Responder stream = server.stream(ROLE_CHUNK + "error: {\"code\":400,\"message\":\"the request"
                 + " exceeds the available context size, try increasing it\",\"type\":\"exceed_context_size_error\"}\n\n"
@@ -170,13 +170,25 @@ class HttpTextGeneratorFailuresTest {
     }
 
     @Test
-    void shouldFailForGoodOnAClientErrorCarriedInTheStream() throws Exception {
-        GenerationException failure = failureAgainst(server.stream(ROLE_CHUNK
-                + "event: error\ndata: {\"error\":{\"message\":\"top_k must be -1 or at least 1\","
-                + "\"type\":\"BadRequestError\",\"code\":400}}\n\n"));
+    void shouldFailRetryablyOnAnEventNamedErrorWhateverStatusItNames() throws Exception {
+        // the bare error object as an `event: error` block's data: read as an error only by the event's type
+        GenerationException failure = failureAgainst(server.stream(ROLE_CHUNK + CONTENT_CHUNK
+                + "event: error\ndata: {\"message\":\"EngineDeadError: the engine loop has died\",\"code\":400}\n\n"));
 
-        assertThat(failure.retryable()).isFalse();
-        assertThat(failure).hasMessageContaining("top_k must be -1 or at least 1");
+        assertThat(failure.retryable()).isTrue();
+        assertThat(failure).hasMessageContaining("stream carried an error: EngineDeadError");
+    }
+
+    @Test
+    void shouldKeepAFinishedAnswerWhenAnErrorEventComesAfterItsFinish() throws Exception {
+        String finish = "data: {\"id\":\"1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ve.\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\n";
+        server.answering(server.stream(ROLE_CHUNK + CONTENT_CHUNK + finish + "event: error\ndata: {\"message\":\"late\"}\n\n"));
+
+        try (HttpTextGenerator generator = HttpTextGenerator.open(settings(server, ServerKind.VLLM, ApiKind.CHAT))) {
+            assertThat(generator.submit(chatRequest("r1"), new RecordingListener()).completion()
+                    .get(HttpTestSupport.WAIT_SECONDS, TimeUnit.SECONDS).text()).isEqualTo("Seven plus five.");
+        }
     }
 
     @Test

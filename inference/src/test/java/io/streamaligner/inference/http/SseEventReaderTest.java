@@ -63,6 +63,8 @@ class SseEventReaderTest {
         assertThat(read("event: error", "data: {\"message\":\"boom\"}", "", "data: x", "", "event: error", "", "data: y",
                 "")).containsExactly(new SseEventReader.Event("{\"message\":\"boom\"}", true),
                 SseEventReader.Event.data("x"), SseEventReader.Event.data("y"));
+        // the last event: line names the type
+        assertThat(read("event: error", "event: message", "data: z", "")).containsExactly(SseEventReader.Event.data("z"));
     }
 
     @Test

@@ -86,6 +86,16 @@ class StreamAssemblerTest {
     }
 
     @Test
+    void shouldReportLengthWhenVllmCutsARepetition() {
+        StreamAssembler assembler = plain();
+        assembler.append("1, 1, 1, 1");
+
+        assembler.serverFinished("repetition", Optional.empty());
+
+        assertThat(assembler.completion(1).finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
     void shouldReportEndOfAnswerWhenTheServerStoppedAtTheToken() {
         StreamAssembler assembler = withToken();
         assembler.append("x = 4.");
