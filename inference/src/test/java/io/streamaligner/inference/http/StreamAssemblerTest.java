@@ -8,6 +8,8 @@ import io.streamaligner.inference.SamplingParams;
 import io.streamaligner.inference.StopCondition;
 import io.streamaligner.inference.http.HttpTestSupport.RecordingListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Optional;
 
@@ -75,22 +77,14 @@ class StreamAssemblerTest {
         assertThat(completion.nanos()).isEqualTo(5);
     }
 
-    @Test
-    void shouldReportLengthWhenTheServerHitsMaxTokens() {
+    /** {@code repetition}: vLLM's opt-in repetition detection cut the text. */
+    @ParameterizedTest
+    @ValueSource(strings = {"length", "repetition"})
+    void shouldReportLengthWhenTheServerCutsTheText(String reason) {
         StreamAssembler assembler = plain();
         assembler.append("Zürich is");
 
-        assembler.serverFinished("length", Optional.empty());
-
-        assertThat(assembler.completion(1).finishReason()).isEqualTo(FinishReason.LENGTH);
-    }
-
-    @Test
-    void shouldReportLengthWhenVllmCutsARepetition() {
-        StreamAssembler assembler = plain();
-        assembler.append("1, 1, 1, 1");
-
-        assembler.serverFinished("repetition", Optional.empty());
+        assembler.serverFinished(reason, Optional.empty());
 
         assertThat(assembler.completion(1).finishReason()).isEqualTo(FinishReason.LENGTH);
     }
