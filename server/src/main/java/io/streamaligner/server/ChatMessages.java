@@ -81,8 +81,9 @@ final class ChatMessages {
             throw ApiError.badRequest("add_generation_prompt",
                     "'add_generation_prompt': false needs a final assistant message to continue");
         }
+        // an empty system message stays a system turn: the template then writes no default system prompt of its own
         return new ChatTurns(system ? contents.get(0) : "", contents.get(user),
-                assistantLast ? contents.get(contents.size() - 1) : "");
+                assistantLast ? contents.get(contents.size() - 1) : "", system);
     }
 
     private static String content(RequestFields message, String param, String role) {

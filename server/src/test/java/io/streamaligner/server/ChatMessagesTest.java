@@ -27,6 +27,15 @@ class ChatMessagesTest {
     }
 
     @Test
+    void shouldKeepAnEmptySystemMessageAsASystemTurn() {
+        ChatTurns turns = parse("{\"messages\": [{\"role\": \"system\", \"content\": \"\"},"
+                + "{\"role\": \"user\", \"content\": \"Hi?\"}]}");
+
+        assertThat(turns).isEqualTo(new ChatTurns("", "Hi?", "", true));
+        assertThat(turns.systemTurn()).isTrue();
+    }
+
+    @Test
     void shouldContinueAFinalAssistantMessageWithOrWithoutTheFlag() {
         String messages = "\"messages\": [{\"role\": \"system\", \"content\": \"S\"}, {\"role\": \"user\", \"content\": \"Q\"},"
                 + "{\"role\": \"assistant\", \"content\": \"First, 2 + 3 = 5.\"}]";

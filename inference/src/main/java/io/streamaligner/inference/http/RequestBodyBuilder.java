@@ -72,7 +72,7 @@ final class RequestBodyBuilder {
                     + " that can (vllm, sglang, llamacpp, tgi, ollama) or start the answer afresh");
         }
         ArrayNode messages = body.putArray("messages");
-        if (!turns.system().isEmpty()) {
+        if (turns.systemTurn()) {
             messages.addObject().put("role", "system").put("content", turns.system());
         }
         messages.addObject().put("role", "user").put("content", turns.user());

@@ -101,7 +101,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     public String render(ChatTurns turns) {
         Objects.requireNonNull(turns, "turns");
         List<Map<String, Object>> messages = new ArrayList<>(3);
-        if (!turns.system().isEmpty()) {
+        if (turns.systemTurn()) {
             messages.add(message("system", reserved.neutralize(turns.system())));
         }
         messages.add(message("user", reserved.neutralize(turns.user())));

@@ -39,6 +39,17 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void shouldWriteAnEmptySystemTurnSentAsSuchSoThatNoDefaultTakesItsPlace() {
+        String withDefault = """
+                {%- if messages[0].role == 'system' %}{{ 'S[' + messages[0].content + ']' }}{% else %}{{ 'S[default]' }}{% endif %}
+                {%- for message in messages %}{% if message.role != 'system' %}{{ message.role + ':' + message.content + ';' }}{% endif %}{% endfor %}
+                """;
+
+        assertThat(template(withDefault).render(new ChatTurns("", "Hi?", "", true))).isEqualTo("S[]user:Hi?;");
+        assertThat(template(withDefault).render(ChatTurns.user("Hi?"))).isEqualTo("S[default]user:Hi?;");
+    }
+
+    @Test
     void shouldContinueTheAssistantPrefixCuttingWhatTheTemplateWritesAfterIt() {
         assertThat(template(CHATML).render(new ChatTurns("", "Hi?", "Hello there.")))
                 .isEqualTo("<|im_start|>user\nHi?<|im_end|>\n<|im_start|>assistant\nHello there.");

@@ -38,6 +38,8 @@ class RealChatTemplatesTest {
     /** The conversations the loop sends, and the arguments each is rendered with. */
     private static final List<Conversation> CONVERSATIONS = List.of(
             new Conversation(ChatTurns.user("What is 23 + 48 - 19?"), TemplateArguments.NONE),
+            // an empty system message sent as such: no default system prompt from templates that write one
+            new Conversation(new ChatTurns("", "What is 23 + 48 - 19?", "", true), TemplateArguments.NONE),
             new Conversation(new ChatTurns("You are a careful tutor.", "What is 23 + 48 - 19?", ""), TemplateArguments.NONE),
             new Conversation(new ChatTurns("", "What is 23 + 48 - 19?", "First, 23 + 48 = 71."), TemplateArguments.NONE),
             new Conversation(new ChatTurns("You are a careful tutor.", "What is 23 + 48 - 19?",
@@ -121,7 +123,7 @@ class RealChatTemplatesTest {
             ObjectNode node = conversations.addObject();
             ArrayNode messages = node.putArray("messages");
             ChatTurns turns = conversation.turns();
-            if (!turns.system().isEmpty()) {
+            if (turns.systemTurn()) {
                 messages.addObject().put("role", "system").put("content", turns.system());
             }
             messages.addObject().put("role", "user").put("content", turns.user());
