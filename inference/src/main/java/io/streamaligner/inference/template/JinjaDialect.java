@@ -4,9 +4,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Rewrites the two pieces of Python Jinja2 syntax that chat templates use and Jinjava reads differently, before
+ * Rewrites the pieces of Python Jinja2 syntax that chat templates use and Jinjava reads differently, before
  * Jinjava parses a template; the rest of the text is left as it is:
  * <ul>
+ *   <li>a loop filter, {@code {% for message in messages if message.role != 'system' %}}, which Jinjava parses as a
+ *       loop over every item: the tag becomes a loop that collects the items the condition keeps, then the loop over
+ *       those, so that {@code loop.index}, {@code loop.first}, {@code loop.last} and the rest count the kept items
+ *       only, as in Jinja2 (a loop over one name; a {@code recursive} one is left as it is);</li>
  *   <li>a keyword argument whose value is an expression, {@code namespace(last_query_index=messages|length - 1)}:
  *       Jinjava binds {@code - 1} to the whole {@code name=value} pair, so each keyword argument's value is put in
  *       parentheses ({@code last_query_index=(messages|length - 1)});</li>
@@ -27,6 +31,7 @@ final class JinjaDialect {
     static String toJinjava(String template) {
         String source = template.endsWith("\n") ? template.substring(0, template.length() - 1) : template;
         StringBuilder out = new StringBuilder(source.length() + 32);
+        int filteredLoops = 0;
         int i = 0;
         while (i < source.length()) {
             int open = nextExpression(source, i);
@@ -35,12 +40,77 @@ final class JinjaDialect {
                 break;
             }
             out.append(source, i, open + 2);
-            String close = source.charAt(open + 1) == '{' ? "}}" : "%}";
-            int end = expressionEnd(source, open + 2, close);
-            out.append(rewriteExpression(source.substring(open + 2, end)));
+            boolean statement = source.charAt(open + 1) == '%';
+            int end = expressionEnd(source, open + 2, statement ? "%}" : "}}");
+            String expression = rewriteExpression(source.substring(open + 2, end));
+            if (statement) {
+                String unfiltered = unfilteredLoop(expression, "__filtered_loop_" + filteredLoops);
+                filteredLoops += unfiltered.equals(expression) ? 0 : 1;
+                expression = unfiltered;
+            }
+            out.append(expression);
             i = end;
         }
         return out.toString();
+    }
+
+    /**
+     * A statement's text (what stands between its delimiters), a loop filter taken out of it: {@code for x in items if
+     * cond} becomes the statements that set {@code kept} to an empty list, loop over {@code items} appending to it each
+     * {@code x} for which {@code cond} holds, and then open the loop of {@code x} over {@code kept}: the caller wrote
+     * the first statement's opening delimiter and the template holds the last one's closing delimiter, each with its
+     * whitespace control. Any other statement is returned as it is.
+     */
+    static String unfilteredLoop(String statement, String kept) {
+        int start = 0;
+        while (start < statement.length() && (statement.charAt(start) == '-' || statement.charAt(start) == '+'
+                || Character.isWhitespace(statement.charAt(start)))) {
+            start++;
+        }
+        String loop = statement.substring(start);
+        if (!loop.startsWith("for ")) {
+            return statement;
+        }
+        int in = topLevelWord(loop, "in", 4);
+        int condition = in < 0 ? -1 : topLevelWord(loop, "if", in + 2);
+        if (condition < 0) {
+            return statement;
+        }
+        String target = loop.substring(4, in).strip();
+        String items = loop.substring(in + 2, condition).strip();
+        String keep = loop.substring(condition + 2).strip();
+        if (!target.matches("[A-Za-z_][A-Za-z0-9_]*") || keep.isEmpty() || topLevelWord(keep, "recursive", 0) >= 0) {
+            return statement;
+        }
+        return statement.substring(0, start) + "set " + kept + " = [] %}{% for " + target + " in " + items + " %}{% if "
+                + keep + " %}{% do " + kept + ".append(" + target + ") %}{% endif %}{% endfor %}{% for " + target
+                + " in " + kept + " ";
+    }
+
+    /** Where {@code word} stands alone (between spaces, or at the end) outside strings and brackets; -1 if nowhere. */
+    private static int topLevelWord(String text, String word, int from) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (depth == 0 && text.startsWith(word, i) && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))
+                    && (i + word.length() == text.length() || Character.isWhitespace(text.charAt(i + word.length())))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The next {@code {{} or {@code {%} at or after {@code from}, skipping comments; -1 when none. */

@@ -50,6 +50,20 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void shouldFilterALoopAsJinja2DoesCountingOnlyTheKeptItems() {
+        // the expected string is what Python's jinja2 renders under transformers' settings (trim and lstrip blocks)
+        String filtered = """
+                {%- for message in messages if message.role != 'system' -%}
+                {{ loop.index }}/{{ loop.length }} {{ message.role }}: {{ message.content }}{% if loop.last %} (last){% endif %};
+                {% endfor -%}
+                {%- for n in [1, 2, 3, 4] if n is even %}[{{ n }}]{% endfor %}
+                {%- if add_generation_prompt %}>{% endif %}""";
+
+        assertThat(template(filtered).render(new ChatTurns("Be brief.", "Hi?", "")))
+                .isEqualTo("1/1 user: Hi? (last);\n[2][4]>");
+    }
+
+    @Test
     void shouldContinueTheAssistantPrefixCuttingWhatTheTemplateWritesAfterIt() {
         assertThat(template(CHATML).render(new ChatTurns("", "Hi?", "Hello there.")))
                 .isEqualTo("<|im_start|>user\nHi?<|im_end|>\n<|im_start|>assistant\nHello there.");

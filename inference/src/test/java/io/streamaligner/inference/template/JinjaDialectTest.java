@@ -33,6 +33,23 @@ class JinjaDialectTest {
     }
 
     @Test
+    void shouldTakeALoopFilterOutIntoALoopThatCollectsTheKeptItems() {
+        assertThat(JinjaDialect.toJinjava("{%- for m in messages if m.role != 'system' -%}{{ m }}{%- endfor %}"))
+                .isEqualTo("{%- set __filtered_loop_0 = [] %}{% for m in messages %}{% if m.role != 'system' %}"
+                        + "{% do __filtered_loop_0.append(m) %}{% endif %}{% endfor %}{% for m in __filtered_loop_0 -%}"
+                        + "{{ m }}{%- endfor %}");
+    }
+
+    @Test
+    void shouldLeaveLoopsWithoutAFilterAndIfsInsideBracketsOrStringsAlone() {
+        String source = "{% for m in (a if c else b) %}{% endfor %}{% for m in items %}{% if m %}{% endif %}{% endfor %}"
+                + "{% for k, v in pairs if v %}{% endfor %}{% for m in ['if', 'x'] %}{% endfor %}"
+                + "{% for m in tree if m recursive %}{% endfor %}";
+
+        assertThat(JinjaDialect.toJinjava(source)).isEqualTo(source);
+    }
+
+    @Test
     void shouldDropOneTrailingNewline() {
         assertThat(JinjaDialect.toJinjava("x\n\n")).isEqualTo("x\n");
     }
