@@ -90,17 +90,10 @@ final class JinjaDialect {
     /** Where {@code word} stands alone (between spaces, or at the end) outside strings and brackets; -1 if nowhere. */
     private static int topLevelWord(String text, String word, int from) {
         int depth = 0;
-        char quote = 0;
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = stringEnd(text, i);
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
@@ -139,22 +132,29 @@ final class JinjaDialect {
 
     /** Where the expression that starts at {@code from} closes, string literals skipped; the text's end if never. */
     private static int expressionEnd(String source, int from, String close) {
-        char quote = 0;
         for (int i = from; i < source.length(); i++) {
             char c = source.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = stringEnd(source, i);
             } else if (source.startsWith(close, i) || c == '-' && source.startsWith(close, i + 1)) {
                 return i;
             }
         }
         return source.length();
+    }
+
+    /** Where the string literal whose quote stands at {@code open} closes (escapes skipped); the text's end if never. */
+    private static int stringEnd(String text, int open) {
+        char quote = text.charAt(open);
+        for (int i = open + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == quote) {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     private static String rewriteExpression(String expression) {
