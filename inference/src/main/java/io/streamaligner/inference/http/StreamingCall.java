@@ -237,26 +237,23 @@ final class StreamingCall implements Generation, Flow.Subscriber<String> {
     }
 
     private void onEvent(SseEventReader.Event event) {
-        if (event.error()) {
-            if (assembler.finished()) {
-                finishedByServer(); // the text and its finish came whole: an error after them takes nothing away
-            } else {
-                end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error",
-                        parser.parseError(event.data())));
-            }
-            return;
-        }
         String data = event.data();
-        if (data.equals(SseEventReader.DONE)) {
+        if (!event.error() && data.equals(SseEventReader.DONE)) {
             sawDone = true;
             if (assembler.finished()) {
                 finishedByServer();
             }
             return;
         }
-        StreamChunk chunk = parser.parse(data);
+        // an error comes as an error event (llama.cpp) or as an error object in a data event (the others)
+        StreamChunk chunk = event.error() ? StreamChunk.error(parser.parseError(data)) : parser.parse(data);
         if (chunk.error().isPresent()) {
-            end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error", chunk.error().get()));
+            if (assembler.finished()) {
+                finishedByServer(); // the text and its finish came whole: an error after them takes nothing away
+            } else {
+                end(null, HttpFailures.serverError(request.id(), endpoint, "stream carried an error",
+                        chunk.error().get()));
+            }
             return;
         }
         chunk.usage().ifPresent(assembler::usage);
